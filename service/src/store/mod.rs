@@ -1,0 +1,220 @@
+//! The live queue store: one interface, two implementations (`memory`: in process and
+//! persisted to SQLite; `redis`: one Lua script per transition), one conformance suite
+//! (`tests/tests/conformance_*.rs`) run against both.
+//!
+//! Every method is one atomic step: it either applies the whole transition and returns the
+//! result, or changes nothing and returns the error. The store receives the branch layout
+//! with each call and takes from it what the step needs (limits, ranks, windows' services and
+//! rules). The instant of the call comes from the caller as [`Now`] so that tests can move the
+//! clock across a service day.
+//!
+//! # Ordering inside a service
+//! Each waiting ticket has a queue key; lower keys are called first. A new ticket's key is
+//! `rank * RANK_SPAN + ms_of_day * 1000 + seq % 1000` (see [`queue_key`]), so a service's
+//! queue is ordered by priority rank, then issue time, then number. A requeued ticket gets a
+//! key between the tickets it lands between; a ticket moved to the front gets the head's key
+//! minus one. The ratio rule counts a ticket as priority when its key is below the service's
+//! normal rank span.
+//!
+//! # Semantics every store implements (the conformance suite checks them)
+//! - **take_ticket**: an idempotency key is scoped to (branch, service day); a known key
+//!   returns that ticket as it is now with `replayed = true` and issues nothing. Otherwise the
+//!   per-(service, day) counter must be below `daily_limit` (else
+//!   [`QueueError::daily_limit`]); `seq = counter + 1`; id `<branch>.<day>.<prefix><seq>`;
+//!   state WAITING; key `queue_key(service.rank(priority), now.ms_of_day, seq)`. The store
+//!   also keeps the ticket's *time key* `now.ms_of_day * 1000 + seq % 1000` for transfers.
+//! - **get_ticket**: NOT_FOUND (`QueueError::not_found("ticket", id)`) if never issued.
+//!   `people_ahead` = waiting tickets with a lower key in its service (0 unless WAITING);
+//!   `open_windows` = OPEN windows whose services include the ticket's service;
+//!   `avg_service_ms` = the service's moving average, if any.
+//! - **cancel_ticket**: WAITING → CANCELLED, `ended_at = now`. Other states:
+//!   [`QueueError::ticket_state`].
+//! - **set_window**: Open from any state → OPEN (clears the pause reason); Pause from OPEN or
+//!   PAUSED → PAUSED with the reason, from CLOSED → FAILED_PRECONDITION; Close from any → CLOSED
+//!   unless the window holds a ticket ([`QueueError::window_busy`]). A window never set is CLOSED.
+//! - **call_next** / **call_ticket**: the window must be OPEN ([`QueueError::window_not_open`])
+//!   and hold no ticket ([`QueueError::window_busy`]). call_next looks only at today's waiting
+//!   tickets of the window's services: `StrictOrder` takes the head of the first service (in
+//!   the window's order) that has one; `OldestFirst` the lowest key across them; `Ratio
+//!   { priority: p, normal: n }` keeps a per-window cycle position `pos` in `0..p+n`: when
+//!   `pos < p` it wants a priority ticket (key below `normal_rank * RANK_SPAN` of its service),
+//!   else a normal one (key at or above it), lowest key across the services of that kind;
+//!   when none of the wanted kind waits it takes the other kind; `pos` advances (mod p+n) only
+//!   when a ticket is called. call_ticket needs a WAITING ticket of today
+//!   ([`QueueError::other_day`], [`QueueError::ticket_state`]) of a service the window serves
+//!   ([`QueueError::window_not_serving`]) and leaves the cycle alone. Both: WAITING → CALLED,
+//!   `window`, `called_at = now`, `recall_count = 0`, removed from the waiting set, and the
+//!   window now holds it.
+//! - **recall**: the window must be OPEN and hold a CALLED ticket ([`QueueError::window_empty`],
+//!   [`QueueError::ticket_state`]); `recall_count < service.recall_limit` else
+//!   [`QueueError::recall_limit`]; `recall_count += 1`.
+//! - **start_service**: held CALLED → SERVING, `started_at = now`.
+//! - **complete_service**: held SERVING → DONE, `ended_at = now`, the window holds nothing;
+//!   the service's average becomes `d` if it had none, else `round(0.8 * avg + 0.2 * d)`,
+//!   with `d = ended_at - started_at` in ms clamped to 0..=4 h.
+//! - **mark_no_show**: held CALLED → NO_SHOW, `ended_at = now`, the window holds nothing.
+//! - **requeue**: a ticket of today ([`QueueError::other_day`]) in NO_SHOW, or CALLED (then
+//!   the window holding it lets go); `requeue_count < service.requeue_limit` else
+//!   [`QueueError::requeue_limit`]. → WAITING, `requeue_count += 1`, `window`, `ended_at`
+//!   cleared. Its key, with `n = requeue_offset` and the waiting keys `k[0] < k[1] < …` of its
+//!   service: `n == 0` → `k[0] - 1`; fewer than `n + 1` waiting → last key + 1 (a fresh
+//!   `queue_key` if none); else `(k[n-1] + k[n]) / 2`, so exactly `n` stand ahead of it.
+//! - **transfer**: the window holds a CALLED or SERVING ticket; `target` differs from its
+//!   service ([`QueueError::transfer_to_same_service`]). → WAITING in `target`,
+//!   `original_service` = the first service it had (kept over several transfers),
+//!   `recall_count = 0`, `window` cleared, the window holds nothing. Key: `to_front` → the
+//!   target's lowest key − 1 (a fresh key by its time key if the target is empty); else
+//!   `target.rank(priority) * RANK_SPAN + time_key`. Number and id do not change.
+//! - **expire_past_days**: every WAITING ticket of a day before `now.day` → EXPIRED with
+//!   `ended_at = now`; their waiting sets are emptied. CALLED and SERVING tickets of a past day
+//!   stay with their windows so the clerk can finish them.
+//! - **windows** / **services**: one entry per window / service of the layout, in layout order.
+//! - Errors of the backing store (connection refused, time-out) are
+//!   [`QueueError::unavailable`]; a failed call has changed nothing.
+
+pub mod memory;
+pub mod redis;
+
+use async_trait::async_trait;
+
+use crate::domain::{
+    NewTicket, Now, ServiceId, Ticket, TicketId, TicketView, WindowCommand, WindowNo, WindowStatus,
+};
+use crate::error::QueueResult;
+
+use crate::hall::Branch;
+
+/// Keys of one rank span this wide: more than 86,400,000 ms × 1000.
+pub const RANK_SPAN: f64 = 1e11;
+
+/// The queue key of a new ticket (see the module docs).
+pub fn queue_key(rank: u32, ms_of_day: u32, seq: u32) -> f64 {
+    f64::from(rank) * RANK_SPAN + f64::from(ms_of_day) * 1000.0 + f64::from(seq % 1000)
+}
+
+/// Facts about one service of a branch now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceStatus {
+    pub service: ServiceId,
+    pub waiting: u32,
+    pub issued_today: u32,
+    pub avg_service_ms: Option<u64>,
+    pub open_windows: u32,
+}
+
+/// What TakeTicket returns: the ticket, and whether an idempotency key replayed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issued {
+    pub view: TicketView,
+    pub replayed: bool,
+}
+
+#[async_trait]
+pub trait QueueStore: Send + Sync + 'static {
+    /// Issues the next number of `new.service` for `now.day`, or replays the ticket of the same
+    /// idempotency key. RESOURCE_EXHAUSTED when the daily limit is reached.
+    async fn take_ticket(&self, branch: &Branch, new: &NewTicket, now: &Now)
+    -> QueueResult<Issued>;
+
+    /// NOT_FOUND when the ticket was never issued.
+    async fn get_ticket(&self, branch: &Branch, id: &TicketId) -> QueueResult<TicketView>;
+
+    /// Waiting tickets of today in calling order.
+    async fn list_waiting(
+        &self,
+        branch: &Branch,
+        service: &ServiceId,
+        now: &Now,
+    ) -> QueueResult<Vec<Ticket>>;
+
+    /// WAITING → CANCELLED.
+    async fn cancel_ticket(
+        &self,
+        branch: &Branch,
+        id: &TicketId,
+        now: &Now,
+    ) -> QueueResult<TicketView>;
+
+    /// Every window of the branch, in hall order (a window never touched is CLOSED).
+    async fn windows(&self, branch: &Branch) -> QueueResult<Vec<WindowStatus>>;
+
+    /// Every service of the branch, in hall order.
+    async fn services(&self, branch: &Branch, now: &Now) -> QueueResult<Vec<ServiceStatus>>;
+
+    /// Open, pause or close. Opening an open window changes nothing and succeeds; closing a
+    /// window that holds a ticket is FAILED_PRECONDITION.
+    async fn set_window(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        command: &WindowCommand,
+        now: &Now,
+    ) -> QueueResult<WindowStatus>;
+
+    /// Picks by the window's rule and hands the ticket to the window (WAITING → CALLED) in one
+    /// step. `None` when nothing waits for the window.
+    async fn call_next(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        now: &Now,
+    ) -> QueueResult<Option<TicketView>>;
+
+    /// Calls one waiting ticket of today, out of order.
+    async fn call_ticket(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        id: &TicketId,
+        now: &Now,
+    ) -> QueueResult<TicketView>;
+
+    /// CALLED → CALLED with `recall_count + 1`, up to the service's limit.
+    async fn recall(&self, branch: &Branch, window: WindowNo, now: &Now)
+    -> QueueResult<TicketView>;
+
+    /// CALLED → SERVING.
+    async fn start_service(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        now: &Now,
+    ) -> QueueResult<TicketView>;
+
+    /// SERVING → DONE; feeds the service's moving average of service times.
+    async fn complete_service(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        now: &Now,
+    ) -> QueueResult<TicketView>;
+
+    /// CALLED → NO_SHOW.
+    async fn mark_no_show(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        now: &Now,
+    ) -> QueueResult<TicketView>;
+
+    /// NO_SHOW (or CALLED) of today → WAITING, `requeue_offset` places from the front.
+    async fn requeue(&self, branch: &Branch, id: &TicketId, now: &Now) -> QueueResult<TicketView>;
+
+    /// The window's CALLED or SERVING ticket → WAITING in `target`, by its original place in
+    /// time or at the front.
+    async fn transfer(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        target: &ServiceId,
+        to_front: bool,
+        now: &Now,
+    ) -> QueueResult<TicketView>;
+
+    /// Ends past service days: every WAITING ticket of a day before `now.day` → EXPIRED.
+    /// Returns how many expired.
+    async fn expire_past_days(&self, branch: &Branch, now: &Now) -> QueueResult<u32>;
+
+    /// Ok when the store answers; UNAVAILABLE otherwise.
+    async fn ping(&self) -> QueueResult<()>;
+}
