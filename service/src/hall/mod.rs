@@ -1,6 +1,9 @@
 //! The hall layout: branches, their services and windows. Read from a hall file (`file`),
 //! or the demo hall of the embedded default (`demo`).
 
+pub mod demo;
+pub mod file;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
