@@ -1,90 +1,147 @@
-//! Placeholder until the store lands; every call answers UNAVAILABLE.
+//! The embedded live queue: the queue lives in process and every change is written to one
+//! SQLite file before it is applied, so a killed and restarted service has every ticket.
+//!
+//! Each call takes one lock over the whole state, computes the transition as a pure function
+//! of the state (`tickets`, `windows`, `routing`) that returns a [`change::Change`] without
+//! mutating anything, writes that change to SQLite in one transaction (`persist`), and only
+//! after the commit applies it to memory. A failed write leaves memory as it was and answers
+//! UNAVAILABLE. At start-up `load` reads the file back and rebuilds the waiting queues.
 
-use async_trait::async_trait;
+mod api;
+mod change;
+mod load;
+mod persist;
+mod routing;
+mod state;
+mod tickets;
+mod windows;
 
-use crate::domain::{
-    NewTicket, Now, ServiceId, Ticket, TicketId, TicketView, WindowCommand, WindowNo, WindowStatus,
-};
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
+
+use anyhow::Context;
+use sqlx::sqlite::SqlitePool;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use crate::domain::BranchId;
 use crate::error::{QueueError, QueueResult};
-use crate::hall::Branch;
-use crate::store::{Issued, QueueStore, ServiceStatus};
 
-pub struct MemoryStore;
+use change::Plan;
+use load::Branches;
+use state::BranchState;
 
-fn missing<T>() -> QueueResult<T> {
-    Err(QueueError::Unavailable("store not built yet".into()))
+/// The in-process queue of every branch, persisted to one SQLite file.
+pub struct MemoryStore {
+    path: PathBuf,
+    pool: SqlitePool,
+    branches: Arc<Mutex<Branches>>,
 }
 
-#[async_trait]
-impl QueueStore for MemoryStore {
-    async fn take_ticket(&self, _: &Branch, _: &NewTicket, _: &Now) -> QueueResult<Issued> {
-        missing()
+/// The state of a branch that has seen nothing yet.
+static EMPTY: LazyLock<BranchState> = LazyLock::new(BranchState::default);
+
+fn branch_state<'a>(all: &'a Branches, branch: &BranchId) -> &'a BranchState {
+    all.get(branch).unwrap_or(&EMPTY)
+}
+
+impl MemoryStore {
+    /// Opens the queue file (creating it and its directory if missing) and loads every
+    /// ticket, window, counter, idempotency key and service average back into memory.
+    pub async fn open(path: &Path) -> anyhow::Result<Self> {
+        let pool = persist::connect(path).await?;
+        let branches = load::load(&pool)
+            .await
+            .with_context(|| format!("loading the live queue from {}", path.display()))?;
+        let tickets: usize = branches.values().map(|b| b.tickets.len()).sum();
+        let waiting: usize = branches
+            .values()
+            .flat_map(|b| b.waiting.values())
+            .map(|q| q.len())
+            .sum();
+        tracing::info!(path = %path.display(), branches = branches.len(), tickets, waiting,
+            "embedded queue store opened");
+        Ok(Self {
+            path: path.to_owned(),
+            pool,
+            branches: Arc::new(Mutex::new(branches)),
+        })
     }
-    async fn get_ticket(&self, _: &Branch, _: &TicketId) -> QueueResult<TicketView> {
-        missing()
+
+    /// The queue file.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
-    async fn list_waiting(&self, _: &Branch, _: &ServiceId, _: &Now) -> QueueResult<Vec<Ticket>> {
-        missing()
+
+    /// Waits for in-flight writes and closes the file.
+    pub async fn close(&self) {
+        let _quiet = self.branches.lock().await;
+        self.pool.close().await;
     }
-    async fn cancel_ticket(&self, _: &Branch, _: &TicketId, _: &Now) -> QueueResult<TicketView> {
-        missing()
+
+    /// Answers a read from the branch's state under the lock.
+    async fn read<R>(&self, branch: &BranchId, answer: impl FnOnce(&BranchState) -> R) -> R {
+        let all = self.branches.lock().await;
+        answer(branch_state(&all, branch))
     }
-    async fn windows(&self, _: &Branch) -> QueueResult<Vec<WindowStatus>> {
-        missing()
-    }
-    async fn services(&self, _: &Branch, _: &Now) -> QueueResult<Vec<ServiceStatus>> {
-        missing()
-    }
-    async fn set_window(
+
+    /// One atomic step: plan under the lock, commit the change, apply it, then answer from
+    /// the new state (still under the same lock).
+    async fn step<T, R>(
         &self,
-        _: &Branch,
-        _: WindowNo,
-        _: &WindowCommand,
-        _: &Now,
-    ) -> QueueResult<WindowStatus> {
-        missing()
+        branch: &BranchId,
+        plan: impl FnOnce(&BranchState) -> QueueResult<Plan<T>>,
+        answer: impl FnOnce(&BranchState, T) -> QueueResult<R>,
+    ) -> QueueResult<R> {
+        let guard = Arc::clone(&self.branches).lock_owned().await;
+        let Plan { change, result } = plan(branch_state(&guard, branch))?;
+        let guard = if change.is_empty() {
+            guard
+        } else {
+            self.commit(guard, branch, change).await?
+        };
+        answer(branch_state(&guard, branch), result)
     }
-    async fn call_next(&self, _: &Branch, _: WindowNo, _: &Now) -> QueueResult<Option<TicketView>> {
-        missing()
-    }
-    async fn call_ticket(
+
+    /// Writes the change and applies it. Both run in a task of their own, so a caller that
+    /// goes away (a gRPC deadline drops its future) cannot stop the step between the commit
+    /// and the apply and leave memory behind the file.
+    async fn commit(
         &self,
-        _: &Branch,
-        _: WindowNo,
-        _: &TicketId,
-        _: &Now,
-    ) -> QueueResult<TicketView> {
-        missing()
+        mut guard: OwnedMutexGuard<Branches>,
+        branch: &BranchId,
+        change: change::Change,
+    ) -> QueueResult<OwnedMutexGuard<Branches>> {
+        let pool = self.pool.clone();
+        let branch = branch.clone();
+        let task = tokio::spawn(async move {
+            persist::write(&pool, &branch, &change).await?;
+            guard.entry(branch).or_default().apply(change);
+            Ok::<_, sqlx::Error>(guard)
+        });
+        match task.await {
+            Ok(Ok(guard)) => Ok(guard),
+            Ok(Err(error)) => Err(write_failed(error)),
+            Err(error) => Err(QueueError::Internal(
+                anyhow::Error::new(error).context("the sqlite write task failed"),
+            )),
+        }
     }
-    async fn recall(&self, _: &Branch, _: WindowNo, _: &Now) -> QueueResult<TicketView> {
-        missing()
-    }
-    async fn start_service(&self, _: &Branch, _: WindowNo, _: &Now) -> QueueResult<TicketView> {
-        missing()
-    }
-    async fn complete_service(&self, _: &Branch, _: WindowNo, _: &Now) -> QueueResult<TicketView> {
-        missing()
-    }
-    async fn mark_no_show(&self, _: &Branch, _: WindowNo, _: &Now) -> QueueResult<TicketView> {
-        missing()
-    }
-    async fn requeue(&self, _: &Branch, _: &TicketId, _: &Now) -> QueueResult<TicketView> {
-        missing()
-    }
-    async fn transfer(
-        &self,
-        _: &Branch,
-        _: WindowNo,
-        _: &ServiceId,
-        _: bool,
-        _: &Now,
-    ) -> QueueResult<TicketView> {
-        missing()
-    }
-    async fn expire_past_days(&self, _: &Branch, _: &Now) -> QueueResult<u32> {
-        missing()
-    }
-    async fn ping(&self) -> QueueResult<()> {
-        missing()
+}
+
+/// A failed write: the environment (disk, lock, I/O) is UNAVAILABLE; a malformed statement
+/// or value is a bug.
+fn write_failed(error: sqlx::Error) -> QueueError {
+    use sqlx::Error as E;
+    match error {
+        E::Io(_) | E::PoolTimedOut | E::PoolClosed | E::WorkerCrashed | E::Database(_) => {
+            tracing::warn!(error = %error, "sqlite write failed; the queue is unchanged");
+            QueueError::unavailable("sqlite", error)
+        }
+        other => QueueError::Internal(
+            anyhow::Error::new(other).context("writing a queue change to sqlite"),
+        ),
     }
 }

@@ -1,0 +1,142 @@
+//! The SQLite file behind the embedded store: opening it, and writing one change in one
+//! transaction. Loading it back is in [`super::load`].
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::domain::BranchId;
+
+use super::change::Change;
+
+const SCHEMA: &str = include_str!("schema.sql");
+
+/// Opens (creating if missing) the file, in WAL mode with full sync, and applies the schema.
+pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        tokio::fs::create_dir_all(dir)
+            .await
+            .with_context(|| format!("creating the directory {}", dir.display()))?;
+    }
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(5));
+    // Every write happens under the store's lock, so one writer connection is enough; the
+    // second lets `ping` answer while a write is in flight.
+    let pool = SqlitePoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+        .with_context(|| format!("opening the queue file {}", path.display()))?;
+    sqlx::raw_sql(SCHEMA)
+        .execute(&pool)
+        .await
+        .with_context(|| format!("applying the live queue schema to {}", path.display()))?;
+    Ok(pool)
+}
+
+pub fn time(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+fn opt_time(at: Option<DateTime<Utc>>) -> Option<String> {
+    at.map(time)
+}
+
+pub fn day(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+/// Writes every row of `change` in one transaction: all of it or nothing.
+pub async fn write(pool: &SqlitePool, branch: &BranchId, change: &Change) -> sqlx::Result<()> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    for live in &change.tickets {
+        let t = &live.ticket;
+        sqlx::query(
+            "INSERT OR REPLACE INTO live_tickets (id, branch, day, service, original_service, \
+             state, priority, channel, phone, window_no, recall_count, requeue_count, issued_at, \
+             called_at, started_at, ended_at, queue_key, time_key) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(t.id.to_string())
+        .bind(branch.as_str())
+        .bind(day(t.id.day))
+        .bind(t.service.as_str())
+        .bind(t.original_service.as_ref().map(|s| s.as_str()))
+        .bind(t.state.as_str())
+        .bind(t.priority.as_str())
+        .bind(t.channel.as_str())
+        .bind(t.phone.as_ref().map(|p| p.digits()))
+        .bind(t.window.map(|w| i64::from(w.get())))
+        .bind(i64::from(t.recall_count))
+        .bind(i64::from(t.requeue_count))
+        .bind(time(t.issued_at))
+        .bind(opt_time(t.called_at))
+        .bind(opt_time(t.started_at))
+        .bind(opt_time(t.ended_at))
+        .bind(live.key)
+        .bind(live.time_key)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for w in &change.windows {
+        sqlx::query(
+            "INSERT OR REPLACE INTO live_windows \
+             (branch, number, state, pause_reason, current_ticket, ratio_pos) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(branch.as_str())
+        .bind(i64::from(w.number.get()))
+        .bind(w.state.as_str())
+        .bind(w.pause_reason.as_deref())
+        .bind(w.current.as_ref().map(ToString::to_string))
+        .bind(i64::from(w.ratio_pos))
+        .execute(&mut *tx)
+        .await?;
+    }
+    for c in &change.counters {
+        sqlx::query(
+            "INSERT OR REPLACE INTO live_counters (branch, day, service, issued) \
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(branch.as_str())
+        .bind(day(c.day))
+        .bind(c.service.as_str())
+        .bind(i64::from(c.issued))
+        .execute(&mut *tx)
+        .await?;
+    }
+    for k in &change.idempotency {
+        sqlx::query(
+            "INSERT OR REPLACE INTO live_idempotency_keys (branch, day, key, ticket_id) \
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(branch.as_str())
+        .bind(day(k.day))
+        .bind(k.key.as_str())
+        .bind(k.ticket.to_string())
+        .execute(&mut *tx)
+        .await?;
+    }
+    for a in &change.averages {
+        sqlx::query(
+            "INSERT OR REPLACE INTO live_service_averages (branch, service, avg_ms) \
+             VALUES (?, ?, ?)",
+        )
+        .bind(branch.as_str())
+        .bind(a.service.as_str())
+        .bind(i64::try_from(a.avg_ms).unwrap_or(i64::MAX))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}

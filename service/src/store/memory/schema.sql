@@ -1,0 +1,58 @@
+-- The embedded live queue's own file: every row of the in-memory queue, so that a restarted
+-- service has every ticket it had. Private to the live queue; the durable records
+-- (appointments, history, ratings) live under migrations/.
+-- Times are RFC 3339 UTC with nanoseconds; days are YYYY-MM-DD in the branch's time zone.
+
+CREATE TABLE IF NOT EXISTS live_tickets (
+    id               TEXT    PRIMARY KEY NOT NULL,  -- <branch>.<yyyymmdd>.<number>
+    branch           TEXT    NOT NULL,
+    day              TEXT    NOT NULL,
+    service          TEXT    NOT NULL,
+    original_service TEXT,
+    state            TEXT    NOT NULL,
+    priority         TEXT    NOT NULL,
+    channel          TEXT    NOT NULL,
+    phone            TEXT,                          -- 11 digits, for SMS; never logged
+    window_no        INTEGER,
+    recall_count     INTEGER NOT NULL,
+    requeue_count    INTEGER NOT NULL,
+    issued_at        TEXT    NOT NULL,
+    called_at        TEXT,
+    started_at       TEXT,
+    ended_at         TEXT,
+    queue_key        REAL    NOT NULL,
+    time_key         REAL    NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS live_windows (
+    branch         TEXT    NOT NULL,
+    number         INTEGER NOT NULL,
+    state          TEXT    NOT NULL,
+    pause_reason   TEXT,
+    current_ticket TEXT,
+    ratio_pos      INTEGER NOT NULL,
+    PRIMARY KEY (branch, number)
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS live_counters (
+    branch  TEXT    NOT NULL,
+    day     TEXT    NOT NULL,
+    service TEXT    NOT NULL,
+    issued  INTEGER NOT NULL,
+    PRIMARY KEY (branch, day, service)
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS live_idempotency_keys (
+    branch    TEXT NOT NULL,
+    day       TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    ticket_id TEXT NOT NULL,
+    PRIMARY KEY (branch, day, key)
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS live_service_averages (
+    branch TEXT    NOT NULL,
+    service TEXT   NOT NULL,
+    avg_ms INTEGER NOT NULL,
+    PRIMARY KEY (branch, service)
+) STRICT;

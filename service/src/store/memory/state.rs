@@ -1,0 +1,219 @@
+//! The live queue of one branch as it sits in memory, and the read-only questions asked of
+//! it. Nothing here mutates except [`BranchState::apply`], which is called only after the
+//! change it applies has been committed to SQLite.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+
+use crate::domain::{
+    ServiceId, Ticket, TicketId, TicketState, TicketView, WindowNo, WindowState, WindowStatus,
+};
+use crate::error::{QueueError, QueueResult};
+use crate::hall::Branch;
+
+/// A queue key with a total order (keys are finite; `total_cmp` orders them as numbers).
+#[derive(Debug, Clone, Copy)]
+pub struct Key(pub f64);
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Key {}
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// The place of a waiting ticket in its service's queue: the key, then the number, so two
+/// tickets with one key (a transfer can produce that) still have a fixed order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WaitKey {
+    pub key: Key,
+    pub seq: u32,
+    pub prefix: String,
+}
+
+impl WaitKey {
+    /// The smallest place whose key is `key` or more.
+    pub fn at_least(key: f64) -> Self {
+        Self {
+            key: Key(key),
+            seq: 0,
+            prefix: String::new(),
+        }
+    }
+}
+
+/// The waiting tickets of one (service day, service), in calling order.
+pub type WaitQueue = BTreeMap<WaitKey, TicketId>;
+
+/// A ticket with its queue key and its time key (`ms_of_day * 1000 + seq % 1000` at issue,
+/// used to place it by time when it is transferred).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveTicket {
+    pub ticket: Ticket,
+    pub key: f64,
+    pub time_key: f64,
+}
+
+impl LiveTicket {
+    pub fn wait_key(&self) -> WaitKey {
+        WaitKey {
+            key: Key(self.key),
+            seq: self.ticket.id.number.seq(),
+            prefix: self.ticket.id.number.prefix().to_owned(),
+        }
+    }
+}
+
+/// A window's live state. `ratio_pos` is the position in its ratio cycle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveWindow {
+    pub number: WindowNo,
+    pub state: WindowState,
+    pub pause_reason: Option<String>,
+    pub current: Option<TicketId>,
+    pub ratio_pos: u32,
+}
+
+impl LiveWindow {
+    /// A window never set: CLOSED, holding nothing.
+    pub fn closed(number: WindowNo) -> Self {
+        Self {
+            number,
+            state: WindowState::Closed,
+            pause_reason: None,
+            current: None,
+            ratio_pos: 0,
+        }
+    }
+}
+
+/// Everything the live queue of one branch holds.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct BranchState {
+    pub tickets: HashMap<TicketId, LiveTicket>,
+    /// Per (service day, service); a queue that empties is removed.
+    pub waiting: HashMap<(NaiveDate, ServiceId), WaitQueue>,
+    pub windows: HashMap<WindowNo, LiveWindow>,
+    /// Tickets issued per (service day, service).
+    pub counters: HashMap<(NaiveDate, ServiceId), u32>,
+    /// Idempotency keys per service day.
+    pub idempotency: HashMap<(NaiveDate, String), TicketId>,
+    /// Moving average of real service times per service, in ms.
+    pub averages: HashMap<ServiceId, u64>,
+}
+
+impl BranchState {
+    pub fn ticket(&self, id: &TicketId) -> QueueResult<&LiveTicket> {
+        self.tickets
+            .get(id)
+            .ok_or_else(|| QueueError::not_found("ticket", id))
+    }
+
+    pub fn queue(&self, day: NaiveDate, service: &ServiceId) -> Option<&WaitQueue> {
+        self.waiting.get(&(day, service.clone()))
+    }
+
+    /// The window's live state; a window never set is CLOSED.
+    pub fn window(&self, number: WindowNo) -> LiveWindow {
+        self.windows
+            .get(&number)
+            .cloned()
+            .unwrap_or_else(|| LiveWindow::closed(number))
+    }
+
+    pub fn issued(&self, day: NaiveDate, service: &ServiceId) -> u32 {
+        self.counters
+            .get(&(day, service.clone()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Waiting tickets ahead of `ticket` in its queue; 0 unless it waits. O(people ahead):
+    /// a range count over the B-tree (an order-statistic tree would make it O(log n)).
+    pub fn people_ahead(&self, ticket: &LiveTicket) -> u32 {
+        if ticket.ticket.state != TicketState::Waiting {
+            return 0;
+        }
+        let ahead = self
+            .queue(ticket.ticket.id.day, &ticket.ticket.service)
+            .map_or(0, |q| q.range(..ticket.wait_key()).count());
+        u32::try_from(ahead).unwrap_or(u32::MAX)
+    }
+
+    /// OPEN windows of the layout that serve `service`.
+    pub fn open_windows(&self, branch: &Branch, service: &ServiceId) -> u32 {
+        let open = branch
+            .windows_serving(service)
+            .filter(|w| self.window(w.number).state == WindowState::Open)
+            .count();
+        u32::try_from(open).unwrap_or(u32::MAX)
+    }
+
+    pub fn view(&self, branch: &Branch, id: &TicketId) -> QueueResult<TicketView> {
+        let live = self.ticket(id)?;
+        Ok(TicketView {
+            people_ahead: self.people_ahead(live),
+            avg_service_ms: self.averages.get(&live.ticket.service).copied(),
+            open_windows: self.open_windows(branch, &live.ticket.service),
+            ticket: live.ticket.clone(),
+        })
+    }
+
+    pub fn window_status(&self, number: WindowNo) -> WindowStatus {
+        let live = self.window(number);
+        WindowStatus {
+            number,
+            state: live.state,
+            pause_reason: live.pause_reason,
+            current: live
+                .current
+                .and_then(|id| self.tickets.get(&id))
+                .map(|t| t.ticket.clone()),
+        }
+    }
+
+    /// Waiting tickets of `day` in `service`, in calling order.
+    pub fn waiting_tickets(&self, day: NaiveDate, service: &ServiceId) -> Vec<Ticket> {
+        self.queue(day, service)
+            .into_iter()
+            .flat_map(|q| q.values())
+            .filter_map(|id| self.tickets.get(id))
+            .map(|t| t.ticket.clone())
+            .collect()
+    }
+
+    /// Puts a ticket in place: out of the queue it waited in, into the one it now waits in.
+    pub fn put_ticket(&mut self, live: LiveTicket) {
+        if let Some(old) = self.tickets.get(&live.ticket.id)
+            && old.ticket.state == TicketState::Waiting
+        {
+            let slot = (old.ticket.id.day, old.ticket.service.clone());
+            let wait_key = old.wait_key();
+            if let Some(queue) = self.waiting.get_mut(&slot) {
+                queue.remove(&wait_key);
+                if queue.is_empty() {
+                    self.waiting.remove(&slot);
+                }
+            }
+        }
+        if live.ticket.state == TicketState::Waiting {
+            self.waiting
+                .entry((live.ticket.id.day, live.ticket.service.clone()))
+                .or_default()
+                .insert(live.wait_key(), live.ticket.id.clone());
+        }
+        self.tickets.insert(live.ticket.id.clone(), live);
+    }
+}
