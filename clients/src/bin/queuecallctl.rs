@@ -1,1 +1,25 @@
-fn main() {}
+//! `queuecallctl`: take tickets, run a window and watch a branch's queue from the terminal.
+//! `queuecallctl --help` documents every command, the output and the exit status.
+
+mod cli;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let args = cli::args::Cli::parse();
+    match cli::run::run(args).await {
+        Ok(text) => {
+            // A closed stdout (`| head`) is not worth a panic.
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            let _ = writeln!(std::io::stderr().lock(), "error: {err}");
+            ExitCode::from(cli::run::exit_status(&err))
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! The modules of `queuecallctl`: its arguments and what each command does.
+
+pub mod args;
+pub mod run;
