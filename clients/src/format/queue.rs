@@ -154,6 +154,7 @@ fn table(rows: &[Vec<String>]) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::format::tests::ticket;

@@ -218,5 +218,6 @@ pub fn ticket_ref(branch: &str, ticket_id: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 #[path = "args_tests.rs"]
 mod tests;

@@ -80,12 +80,12 @@ async fn queue(
     only: Option<&str>,
 ) -> Result<String, ClientError> {
     let layout = client.get_branch(branch).await?;
-    if let Some(service) = only {
-        if !layout.services.iter().any(|s| s.id == service) {
-            return Err(ClientError::NotFound(format!(
-                "service '{service}' is not a service of branch '{branch}'"
-            )));
-        }
+    if let Some(service) = only
+        && !layout.services.iter().any(|s| s.id == service)
+    {
+        return Err(ClientError::NotFound(format!(
+            "service '{service}' is not a service of branch '{branch}'"
+        )));
     }
     let mut waiting = HashMap::new();
     for service in &layout.services {
