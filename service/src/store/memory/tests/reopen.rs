@@ -1,0 +1,180 @@
+//! The store on a real SQLite file: everything survives a restart, and a failed write
+//! changes nothing.
+
+use crate::domain::PriorityClass::{GreenChannel, Normal};
+use crate::domain::{Phone, TicketState, WindowCommand, WindowState};
+use crate::error::QueueError;
+use crate::store::QueueStore;
+use crate::store::memory::MemoryStore;
+
+use super::{at, branch, new_ticket, sid, win};
+
+async fn snapshot(store: &MemoryStore) -> super::super::load::Branches {
+    store.branches.lock().await.clone()
+}
+
+#[tokio::test]
+async fn a_reopened_store_has_every_ticket_window_counter_and_key() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("nested/dir/queue.sqlite");
+    let b = branch();
+    let store = MemoryStore::open(&path).await.expect("open a new file");
+    let mut with_phone = new_ticket("a", Normal, Some("retry-1"));
+    with_phone.phone = Some(Phone::parse("phone", "13812341234").expect("phone"));
+    store
+        .take_ticket(&b, &with_phone, &at(10))
+        .await
+        .expect("take");
+    for (i, priority) in [Normal, GreenChannel, Normal, Normal]
+        .into_iter()
+        .enumerate()
+    {
+        let secs = 20 + i64::try_from(i).expect("small");
+        store
+            .take_ticket(&b, &new_ticket("a", priority, None), &at(secs))
+            .await
+            .expect("take");
+    }
+    store
+        .take_ticket(&b, &new_ticket("b", Normal, None), &at(30))
+        .await
+        .expect("take");
+    for n in [1, 2, 3] {
+        store
+            .set_window(&b, win(n), &WindowCommand::Open, &at(40))
+            .await
+            .expect("open");
+    }
+    let pause = WindowCommand::Pause {
+        reason: "meeting".into(),
+    };
+    store
+        .set_window(&b, win(3), &pause, &at(41))
+        .await
+        .expect("pause");
+    let served = store
+        .call_next(&b, win(1), &at(50))
+        .await
+        .expect("call")
+        .expect("one waits");
+    store
+        .start_service(&b, win(1), &at(60))
+        .await
+        .expect("start");
+    store
+        .complete_service(&b, win(1), &at(90))
+        .await
+        .expect("complete");
+    let missed = store
+        .call_next(&b, win(1), &at(100))
+        .await
+        .expect("call")
+        .expect("one waits");
+    store
+        .mark_no_show(&b, win(1), &at(110))
+        .await
+        .expect("no-show");
+    store
+        .requeue(&b, &missed.ticket.id, &at(120))
+        .await
+        .expect("requeue");
+    let held = store
+        .call_next(&b, win(2), &at(130))
+        .await
+        .expect("call")
+        .expect("one waits");
+    store
+        .transfer(&b, win(2), &sid("b"), true, &at(140))
+        .await
+        .expect("transfer");
+    store
+        .call_next(&b, win(2), &at(150))
+        .await
+        .expect("call")
+        .expect("one waits");
+    let before = snapshot(&store).await;
+    let waiting_before = store
+        .list_waiting(&b, &sid("a"), &at(160))
+        .await
+        .expect("list");
+    store.close().await;
+    drop(store);
+
+    let store = MemoryStore::open(&path).await.expect("reopen");
+    assert_eq!(snapshot(&store).await, before, "the whole state survives");
+    let waiting = store
+        .list_waiting(&b, &sid("a"), &at(160))
+        .await
+        .expect("list");
+    assert_eq!(waiting, waiting_before);
+    assert_eq!(waiting.len(), 2);
+    let done = store.get_ticket(&b, &served.ticket.id).await.expect("get");
+    assert_eq!(done.ticket.state, TicketState::Done);
+    assert_eq!(done.avg_service_ms, Some(30_000));
+    let first = store.get_ticket(&b, &with_phone_id(&b)).await.expect("get");
+    assert_eq!(
+        first.ticket.phone.as_ref().map(Phone::digits),
+        Some("13812341234")
+    );
+    let moved = store.get_ticket(&b, &held.ticket.id).await.expect("get");
+    assert_eq!(moved.ticket.original_service, Some(sid("a")));
+    let windows = store.windows(&b).await.expect("windows");
+    assert_eq!(windows[0].state, WindowState::Open);
+    let current = windows[1].current.as_ref().map(|t| t.id.number.to_string());
+    assert_eq!(current.as_deref(), Some("A004"));
+    assert_eq!(windows[2].pause_reason.as_deref(), Some("meeting"));
+    assert_eq!(windows[3].state, WindowState::Closed);
+    // The counter continues and the idempotency key still replays.
+    let next = store
+        .take_ticket(&b, &new_ticket("a", Normal, None), &at(170))
+        .await
+        .expect("take");
+    assert_eq!(next.view.ticket.id.number.to_string(), "A006");
+    let replay = store
+        .take_ticket(&b, &with_phone, &at(180))
+        .await
+        .expect("replay");
+    assert!(replay.replayed);
+    assert_eq!(replay.view.ticket.id, first.ticket.id);
+    store.close().await;
+}
+
+fn with_phone_id(b: &crate::hall::Branch) -> crate::domain::TicketId {
+    crate::domain::TicketId {
+        branch: b.id.clone(),
+        day: at(10).day,
+        number: crate::domain::TicketNumber::new("A", 1),
+    }
+}
+
+#[tokio::test]
+async fn a_failed_write_answers_unavailable_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = MemoryStore::open(&dir.path().join("q.sqlite"))
+        .await
+        .expect("open");
+    let b = branch();
+    store
+        .take_ticket(&b, &new_ticket("a", Normal, None), &at(10))
+        .await
+        .expect("take");
+    let before = snapshot(&store).await;
+    store.pool.close().await;
+    let result = store
+        .take_ticket(&b, &new_ticket("a", Normal, None), &at(20))
+        .await;
+    assert!(
+        matches!(result, Err(QueueError::Unavailable(ref m)) if m.contains("sqlite")),
+        "{result:?}"
+    );
+    assert!(matches!(
+        store.ping().await,
+        Err(QueueError::Unavailable(_))
+    ));
+    assert_eq!(snapshot(&store).await, before);
+    // Reads still answer from memory.
+    assert_eq!(
+        store.services(&b, &at(30)).await.expect("services")[0].waiting,
+        1
+    );
+}
