@@ -1,0 +1,101 @@
+-- Shared helpers of the Redis queue store, placed in front of every script.
+--
+-- KEYS[1] is the branch's key prefix `<prefix>:{<branch>}`. Every key a script touches is
+-- built from it below, so every key carries the same hash tag `{<branch>}`, hashes to the
+-- same cluster slot as KEYS[1], and the scripts run unchanged on Redis Cluster.
+local P = KEYS[1]
+local RANK_SPAN = 1e11
+
+local function k_ticket(id) return P .. ':t:' .. id end
+local function k_wait(day, svc) return P .. ':w:' .. day .. ':' .. svc end
+local function k_count(day, svc) return P .. ':n:' .. day .. ':' .. svc end
+local function k_idem(day, key) return P .. ':idem:' .. day .. ':' .. key end
+local function k_win(no) return P .. ':win:' .. no end
+local function k_svc(svc) return P .. ':svc:' .. svc end
+-- Members '<yyyymmdd>:<service>': the waiting sets that may hold tickets.
+local K_WSETS = P .. ':wsets'
+-- Numbers of the windows that are OPEN.
+local K_OPEN = P .. ':open'
+
+-- A queue key or instant as Redis reads it back exactly.
+local function num(x) return string.format('%.17g', x) end
+
+local function fail(kind, ...) return {'err', kind, ...} end
+
+-- The ticket hash as a table of fields and as the flat HGETALL reply, or nil when it was
+-- never issued.
+local function load(id)
+  local flat = redis.call('HGETALL', k_ticket(id))
+  if #flat == 0 then return nil end
+  local t = {}
+  for i = 1, #flat, 2 do t[flat[i]] = flat[i + 1] end
+  return t, flat
+end
+
+-- The ticket a window holds, or nil.
+local function held(wkey)
+  local id = redis.call('HGET', wkey, 'current')
+  if not id then return nil end
+  return load(id)
+end
+
+local function window_state(wkey)
+  return redis.call('HGET', wkey, 'state') or 'CLOSED'
+end
+
+local function seq_of(number) return tonumber(string.match(number, '%d+$')) end
+
+-- Puts a ticket into the waiting set of its day and service.
+local function enqueue(t, key)
+  redis.call('ZADD', k_wait(t.day, t.service), num(key), t.id)
+  redis.call('SADD', K_WSETS, t.day .. ':' .. t.service)
+end
+
+local function dequeue(t)
+  redis.call('ZREM', k_wait(t.day, t.service), t.id)
+end
+
+-- A ticket as every call returns it: {fields, people ahead, average ms or '', open windows}.
+local function view(id)
+  local t, flat = load(id)
+  local ahead = 0
+  if t.state == 'WAITING' then
+    local wkey = k_wait(t.day, t.service)
+    local score = redis.call('ZSCORE', wkey, id)
+    if score then ahead = redis.call('ZCOUNT', wkey, '-inf', '(' .. score) end
+  end
+  local avg = redis.call('HGET', k_svc(t.service), 'avg') or ''
+  return {flat, ahead, avg, redis.call('SMEMBERS', K_OPEN)}
+end
+
+-- A window as `windows` and `set_window` return it: {state, pause reason, held ticket fields}.
+local function window_view(no)
+  local w = redis.call('HMGET', k_win(no), 'state', 'reason', 'current')
+  local current = {}
+  if w[3] then current = redis.call('HGETALL', k_ticket(w[3])) end
+  return {w[1] or 'CLOSED', w[2] or '', current}
+end
+
+-- Service facts from the layout, passed as ARGV from index `first`: a count, then per service
+-- its id, recall_limit, requeue_offset, requeue_limit and the ranks of normal, appointment
+-- and green_channel tickets. nil when `wanted` is not among them.
+local function service_facts(first, wanted)
+  local count = tonumber(ARGV[first])
+  for i = 0, count - 1 do
+    local b = first + 1 + i * 7
+    if ARGV[b] == wanted then
+      return {
+        recall_limit = tonumber(ARGV[b + 1]),
+        requeue_offset = tonumber(ARGV[b + 2]),
+        requeue_limit = tonumber(ARGV[b + 3]),
+        rank = {
+          normal = tonumber(ARGV[b + 4]),
+          appointment = tonumber(ARGV[b + 5]),
+          green_channel = tonumber(ARGV[b + 6]),
+        },
+      }
+    end
+  end
+  return nil
+end
+

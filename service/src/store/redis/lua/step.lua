@@ -1,0 +1,45 @@
+-- recall, start_service, complete_service, mark_no_show: a step on the ticket a window holds.
+-- ARGV: step ('recall' | 'start' | 'complete' | 'no_show'), window, at (ms), then service
+-- facts (see service_facts; needed by 'recall' only, a count of 0 otherwise).
+-- Replies {'ok', view}, {'retry', service} when the facts of the ticket's service were not
+-- passed, or {'err', ...}.
+local step, no, at = ARGV[1], ARGV[2], ARGV[3]
+local wkey = k_win(no)
+-- A served ticket longer than this does not feed the average (4 h in ms).
+local MAX_SERVICE_MS = 14400000
+
+if step == 'recall' then
+  local state = window_state(wkey)
+  if state ~= 'OPEN' then return fail('window_not_open', state) end
+end
+local t = held(wkey)
+if not t then return fail('window_empty') end
+local tkey = k_ticket(t.id)
+
+if step == 'recall' then
+  if t.state ~= 'CALLED' then return fail('ticket_state', t.number, t.state) end
+  local facts = service_facts(4, t.service)
+  if not facts then return {'retry', t.service} end
+  if tonumber(t.recall_count or '0') >= facts.recall_limit then
+    return fail('recall_limit', t.number, facts.recall_limit)
+  end
+  redis.call('HINCRBY', tkey, 'recall_count', 1)
+elseif step == 'start' then
+  if t.state ~= 'CALLED' then return fail('ticket_state', t.number, t.state) end
+  redis.call('HSET', tkey, 'state', 'SERVING', 'started_at', at)
+elseif step == 'complete' then
+  if t.state ~= 'SERVING' then return fail('ticket_state', t.number, t.state) end
+  redis.call('HSET', tkey, 'state', 'DONE', 'ended_at', at)
+  redis.call('HDEL', wkey, 'current')
+  local d = tonumber(at) - tonumber(t.started_at or at)
+  d = math.max(0, math.min(MAX_SERVICE_MS, d))
+  local skey = k_svc(t.service)
+  local avg = tonumber(redis.call('HGET', skey, 'avg') or '')
+  if avg then avg = math.floor(0.8 * avg + 0.2 * d + 0.5) else avg = d end
+  redis.call('HSET', skey, 'avg', num(avg))
+else
+  if t.state ~= 'CALLED' then return fail('ticket_state', t.number, t.state) end
+  redis.call('HSET', tkey, 'state', 'NO_SHOW', 'ended_at', at)
+  redis.call('HDEL', wkey, 'current')
+end
+return {'ok', view(t.id)}

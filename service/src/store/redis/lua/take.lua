@@ -1,0 +1,32 @@
+-- take_ticket. ARGV: branch, day (yyyymmdd), service, prefix, daily_limit, rank of the
+-- priority class, ms_of_day, at (ms), priority, channel, phone ('' = none), idempotency key
+-- ('' = none). Replies {'ok', view, replayed (0|1)} or {'err', 'daily_limit'}.
+local branch, day, svc, prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local limit, rank, ms, at = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
+local priority, channel, phone, idem = ARGV[9], ARGV[10], ARGV[11], ARGV[12]
+
+if idem ~= '' then
+  local known = redis.call('GET', k_idem(day, idem))
+  if known and redis.call('EXISTS', k_ticket(known)) == 1 then
+    return {'ok', view(known), 1}
+  end
+end
+
+local ckey = k_count(day, svc)
+local issued = tonumber(redis.call('GET', ckey) or '0')
+if issued >= limit then return fail('daily_limit') end
+
+local seq = redis.call('INCR', ckey)
+-- The counter outlives its day by two days; no ticket of a past day is ever issued.
+redis.call('EXPIRE', ckey, 259200)
+local number = prefix .. string.format('%03d', seq)
+local id = branch .. '.' .. day .. '.' .. number
+local time_key = ms * 1000 + seq % 1000
+redis.call('HSET', k_ticket(id),
+  'id', id, 'number', number, 'service', svc, 'state', 'WAITING', 'priority', priority,
+  'channel', channel, 'recall_count', 0, 'requeue_count', 0, 'issued_at', at,
+  'time_key', num(time_key), 'day', day)
+if phone ~= '' then redis.call('HSET', k_ticket(id), 'phone', phone) end
+enqueue({id = id, day = day, service = svc}, rank * RANK_SPAN + time_key)
+if idem ~= '' then redis.call('SET', k_idem(day, idem), id, 'EX', 172800) end
+return {'ok', view(id), 0}

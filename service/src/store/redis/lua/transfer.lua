@@ -1,0 +1,31 @@
+-- transfer. ARGV: window, target service, to_front ('1' | '0'), then the target's ranks of
+-- normal, appointment and green_channel tickets. The window's CALLED or SERVING ticket ->
+-- WAITING in the target service. Replies {'ok', view} or {'err', ...}.
+local no, target, to_front = ARGV[1], ARGV[2], ARGV[3] == '1'
+local ranks = {
+  normal = tonumber(ARGV[4]), appointment = tonumber(ARGV[5]), green_channel = tonumber(ARGV[6]),
+}
+local wkey = k_win(no)
+local t = held(wkey)
+if not t then return fail('window_empty') end
+if t.state ~= 'CALLED' and t.state ~= 'SERVING' then
+  return fail('ticket_state', t.number, t.state)
+end
+if t.service == target then return fail('same_service', t.number, target) end
+
+-- By its place in time; to the front: just before the target's head.
+local rank = ranks[t.priority] or ranks.normal
+local key = rank * RANK_SPAN + tonumber(t.time_key)
+if to_front then
+  local first = redis.call('ZRANGE', k_wait(t.day, target), 0, 0, 'WITHSCORES')
+  if #first > 0 then key = tonumber(first[2]) - 1 end
+end
+
+local tkey = k_ticket(t.id)
+redis.call('HSET', tkey, 'service', target, 'original_service', t.original_service or t.service,
+  'state', 'WAITING', 'recall_count', 0)
+redis.call('HDEL', tkey, 'window')
+redis.call('HDEL', wkey, 'current')
+t.service = target
+enqueue(t, key)
+return {'ok', view(t.id)}

@@ -1,0 +1,7 @@
+-- list_waiting. ARGV: day (yyyymmdd), service. Replies {'ok', fields...} in calling order.
+local reply = {'ok'}
+for _, id in ipairs(redis.call('ZRANGE', k_wait(ARGV[1], ARGV[2]), 0, -1)) do
+  local _, flat = load(id)
+  if flat then reply[#reply + 1] = flat end
+end
+return reply

@@ -1,0 +1,416 @@
+use super::*;
+use PriorityClass::{Appointment, GreenChannel, Normal};
+
+#[tokio::test]
+async fn numbers_run_from_a001_to_the_daily_limit_and_keys_replay() {
+    let f = fixture().await;
+    let now = at(0, 9, 0, 0);
+    for seq in 1..=5 {
+        let view = f.take("a", Normal, &now).await;
+        assert_eq!(
+            view.ticket.id.to_string(),
+            format!("smoke.20261127.A00{seq}")
+        );
+        assert_eq!(view.people_ahead, seq - 1);
+        assert_eq!(view.ticket.state, TicketState::Waiting);
+    }
+    let sixth = f
+        .store
+        .take_ticket(&f.branch, &new("a", Normal), &now)
+        .await;
+    assert!(matches!(sixth, Err(QueueError::ResourceExhausted(m)) if m.contains("all 5 tickets")));
+
+    let mut keyed = new("b", Normal);
+    keyed.idempotency_key = Some("kiosk-7/42".into());
+    keyed.phone = Some(Phone::parse("phone", "13812341234").expect("phone"));
+    let first = f
+        .store
+        .take_ticket(&f.branch, &keyed, &now)
+        .await
+        .expect("take");
+    let again = f
+        .store
+        .take_ticket(&f.branch, &keyed, &now)
+        .await
+        .expect("replay");
+    assert!(!first.replayed && again.replayed);
+    assert_eq!(again.view.ticket, first.view.ticket);
+    assert_eq!(
+        first.view.ticket.phone.as_ref().map(Phone::digits),
+        Some("13812341234")
+    );
+    assert_eq!(
+        f.take("b", Normal, &now).await.ticket.id.number.to_string(),
+        "B002"
+    );
+
+    let tomorrow = f.take("a", Normal, &at(1, 8, 0, 0)).await;
+    assert_eq!(tomorrow.ticket.id.to_string(), "smoke.20261128.A001");
+    let got = f
+        .store
+        .get_ticket(&f.branch, &first.view.ticket.id)
+        .await
+        .expect("get");
+    assert_eq!(got.ticket, first.view.ticket);
+    let never = TicketId::parse("smoke.20261127.A099").expect("id");
+    let missing = f.store.get_ticket(&f.branch, &never).await;
+    assert!(matches!(
+        missing,
+        Err(QueueError::NotFound { what: "ticket", .. })
+    ));
+}
+
+#[tokio::test]
+async fn each_call_rule_picks_as_documented() {
+    let f = fixture().await;
+    let t = |s| at(0, 9, 0, s);
+    f.take("b", Normal, &t(1)).await; // B001, oldest of all
+    f.take("a", Normal, &t(2)).await; // A001
+    f.take("a", Normal, &t(3)).await; // A002
+    f.take("a", GreenChannel, &t(4)).await; // A003, priority
+    f.take("a", Normal, &t(5)).await; // A004
+    for n in 1..=3 {
+        f.open(n).await;
+    }
+    // Strict order: service a first; inside it priority first.
+    assert_eq!(f.next(1, &t(10)).await.as_deref(), Some("A003"));
+    f.finish(1, &t(10)).await;
+    // Oldest first across a and b: equal ranks, B001 was issued first.
+    assert_eq!(f.next(2, &t(11)).await.as_deref(), Some("B001"));
+    f.finish(2, &t(11)).await;
+    f.take("a", Appointment, &t(12)).await; // A005, priority
+    // Ratio 1 priority : 2 normal.
+    let mut called = Vec::new();
+    while let Some(number) = f.next(3, &t(20)).await {
+        f.finish(3, &t(20)).await;
+        called.push(number);
+    }
+    assert_eq!(called, ["A005", "A001", "A002", "A004"]);
+    assert_eq!(f.next(1, &t(30)).await, None);
+}
+
+#[tokio::test]
+async fn a_called_ticket_is_recalled_served_and_feeds_the_average() {
+    let f = fixture().await;
+    let a1 = f.take("a", Normal, &at(0, 9, 0, 0)).await.ticket.id;
+    f.open(2).await;
+    let (b, w) = (&f.branch, win(2));
+    assert_eq!(f.next(2, &at(0, 9, 1, 0)).await.as_deref(), Some("A001"));
+    for count in 1..=2 {
+        let view = f.store.recall(b, w, &at(0, 9, 2, 0)).await.expect("recall");
+        assert_eq!(view.ticket.recall_count, count);
+    }
+    precondition(
+        f.store
+            .recall(b, w, &at(0, 9, 3, 0))
+            .await
+            .expect_err("limit"),
+        "recalled 2 times",
+    );
+    let serving = f
+        .store
+        .start_service(b, w, &at(0, 9, 4, 0))
+        .await
+        .expect("start");
+    assert_eq!(serving.ticket.state, TicketState::Serving);
+    precondition(
+        f.store
+            .recall(b, w, &at(0, 9, 4, 0))
+            .await
+            .expect_err("serving"),
+        "is SERVING",
+    );
+    let done = f
+        .store
+        .complete_service(b, w, &at(0, 9, 6, 0))
+        .await
+        .expect("complete");
+    assert_eq!(done.ticket.state, TicketState::Done);
+    assert_eq!(done.avg_service_ms, Some(120_000));
+    assert_eq!(done.open_windows, 1);
+    let windows = f.store.windows(b).await.expect("windows");
+    assert_eq!(windows.len(), 4);
+    assert_eq!(
+        (windows[1].state, windows[1].current.is_none()),
+        (WindowState::Open, true)
+    );
+    assert_eq!(windows[0].state, WindowState::Closed);
+    let cancel = f
+        .store
+        .cancel_ticket(b, &a1, &at(0, 9, 7, 0))
+        .await
+        .expect_err("done");
+    precondition(
+        cancel,
+        "ticket A001 is DONE; only a WAITING ticket can be cancelled",
+    );
+}
+
+#[tokio::test]
+async fn a_no_show_comes_back_n_places_from_the_front_once() {
+    let f = fixture().await;
+    let now = at(0, 9, 0, 0);
+    for _ in 0..5 {
+        f.take("a", Normal, &now).await;
+    }
+    f.open(2).await;
+    let (b, w) = (&f.branch, win(2));
+    f.next(2, &now).await; // A001
+    let a1 = f
+        .store
+        .mark_no_show(b, w, &now)
+        .await
+        .expect("no-show")
+        .ticket;
+    assert_eq!(a1.state, TicketState::NoShow);
+    let back = f.store.requeue(b, &a1.id, &now).await.expect("requeue");
+    assert_eq!((back.people_ahead, back.ticket.requeue_count), (2, 1));
+    let order: Vec<String> = f
+        .store
+        .list_waiting(b, &sid("a"), &now)
+        .await
+        .expect("list")
+        .iter()
+        .map(|t| t.id.number.to_string())
+        .collect();
+    assert_eq!(order, ["A002", "A003", "A001", "A004", "A005"]);
+    f.store
+        .call_ticket(b, w, &a1.id, &now)
+        .await
+        .expect("call out of order");
+    let again = f.store.requeue(b, &a1.id, &now).await.expect_err("limit");
+    precondition(again, "requeued 1 times");
+    let yesterday = f
+        .store
+        .requeue(b, &a1.id, &at(1, 9, 0, 0))
+        .await
+        .expect_err("other day");
+    precondition(yesterday, "belongs to service day 2026-11-27");
+}
+
+#[tokio::test]
+async fn a_transfer_keeps_the_place_in_time_or_goes_to_the_front() {
+    let f = fixture().await;
+    f.take("a", Normal, &at(0, 9, 0, 0)).await; // A001 at 9:00
+    f.take("b", Normal, &at(0, 9, 5, 0)).await; // B001 at 9:05
+    f.take("a", Normal, &at(0, 9, 6, 0)).await; // A002 at 9:06
+    f.take("b", Normal, &at(0, 9, 7, 0)).await; // B002 at 9:07
+    f.open(1).await;
+    let (b, w) = (&f.branch, win(1));
+    assert_eq!(f.next(1, &at(0, 9, 10, 0)).await.as_deref(), Some("A001"));
+    let same = f
+        .store
+        .transfer(b, w, &sid("a"), false, &at(0, 9, 11, 0))
+        .await;
+    precondition(same.expect_err("same"), "already in service 'a'");
+    let moved = f
+        .store
+        .transfer(b, w, &sid("b"), false, &at(0, 9, 11, 0))
+        .await
+        .expect("transfer");
+    assert_eq!(
+        (moved.people_ahead, moved.ticket.state),
+        (0, TicketState::Waiting)
+    );
+    assert_eq!(moved.ticket.original_service, Some(sid("a")));
+    assert_eq!(moved.ticket.window, None);
+    assert_eq!(f.next(1, &at(0, 9, 12, 0)).await.as_deref(), Some("A002"));
+    let front = f
+        .store
+        .transfer(b, w, &sid("b"), true, &at(0, 9, 13, 0))
+        .await
+        .expect("front");
+    assert_eq!(front.people_ahead, 0);
+    let order: Vec<String> = f
+        .store
+        .list_waiting(b, &sid("b"), &at(0, 9, 13, 0))
+        .await
+        .expect("list")
+        .iter()
+        .map(|t| t.id.number.to_string())
+        .collect();
+    assert_eq!(order, ["A002", "A001", "B001", "B002"]);
+    let status = f
+        .store
+        .services(b, &at(0, 9, 14, 0))
+        .await
+        .expect("services");
+    assert_eq!((status[0].waiting, status[0].issued_today), (0, 2));
+    assert_eq!(
+        (
+            status[1].waiting,
+            status[1].issued_today,
+            status[1].open_windows
+        ),
+        (4, 2, 1)
+    );
+}
+
+#[tokio::test]
+async fn a_new_day_expires_yesterdays_waiting_tickets_only() {
+    let f = fixture().await;
+    let (b, today) = (&f.branch, at(0, 9, 0, 0));
+    f.take("a", Normal, &today).await; // A001, called below
+    let a2 = f.take("a", Normal, &today).await.ticket.id;
+    f.open(2).await;
+    f.next(2, &today).await;
+    assert_eq!(f.store.expire_past_days(b, &today).await.expect("none"), 0);
+    let tomorrow = at(1, 8, 0, 0);
+    assert_eq!(
+        f.store
+            .expire_past_days(b, &tomorrow)
+            .await
+            .expect("expire"),
+        1
+    );
+    assert_eq!(
+        f.store.expire_past_days(b, &tomorrow).await.expect("again"),
+        0
+    );
+    let a2 = f.store.get_ticket(b, &a2).await.expect("get").ticket;
+    assert_eq!(
+        (a2.state, a2.ended_at),
+        (TicketState::Expired, Some(tomorrow.at))
+    );
+    assert!(
+        f.store
+            .list_waiting(b, &sid("a"), &today)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    // The called ticket of yesterday stays with its window, to be finished.
+    precondition(
+        f.store
+            .call_next(b, win(2), &tomorrow)
+            .await
+            .expect_err("busy"),
+        "A001",
+    );
+    let held = f
+        .store
+        .start_service(b, win(2), &tomorrow)
+        .await
+        .expect("yesterday's ticket");
+    assert_eq!(held.ticket.state, TicketState::Serving);
+}
+
+#[tokio::test]
+async fn illegal_steps_fail_and_change_nothing() {
+    let f = fixture().await;
+    let (b, now) = (&f.branch, at(0, 9, 0, 0));
+    let a1 = f.take("a", Normal, &now).await.ticket.id;
+    let b1 = f.take("b", Normal, &now).await.ticket.id;
+    precondition(
+        f.store
+            .call_next(b, win(1), &now)
+            .await
+            .expect_err("closed"),
+        "window 1 is CLOSED",
+    );
+    let pause = WindowCommand::Pause {
+        reason: "lunch".into(),
+    };
+    precondition(
+        f.store
+            .set_window(b, win(1), &pause, &now)
+            .await
+            .expect_err("closed"),
+        "CLOSED",
+    );
+    precondition(
+        f.store.recall(b, win(1), &now).await.expect_err("closed"),
+        "CLOSED",
+    );
+    precondition(
+        f.store
+            .start_service(b, win(1), &now)
+            .await
+            .expect_err("empty"),
+        "holds no ticket",
+    );
+    f.open(3).await;
+    precondition(
+        f.store
+            .call_ticket(b, win(3), &b1, &now)
+            .await
+            .expect_err("b"),
+        "does not serve",
+    );
+    f.store
+        .call_ticket(b, win(3), &a1, &now)
+        .await
+        .expect("call A001");
+    precondition(
+        f.store.call_next(b, win(3), &now).await.expect_err("busy"),
+        "still holds ticket A001",
+    );
+    let close = f
+        .store
+        .set_window(b, win(3), &WindowCommand::Close, &now)
+        .await;
+    precondition(close.expect_err("busy"), "still holds ticket A001 (CALLED)");
+    precondition(
+        f.store
+            .complete_service(b, win(3), &now)
+            .await
+            .expect_err("called"),
+        "is CALLED",
+    );
+    precondition(
+        f.store
+            .cancel_ticket(b, &a1, &now)
+            .await
+            .expect_err("called"),
+        "is CALLED",
+    );
+    f.open(4).await;
+    let twice = f
+        .store
+        .call_ticket(b, win(4), &a1, &now)
+        .await
+        .expect_err("twice");
+    precondition(twice, "is CALLED");
+    let paused = f
+        .store
+        .set_window(b, win(3), &pause, &now)
+        .await
+        .expect("pause");
+    assert_eq!(paused.pause_reason.as_deref(), Some("lunch"));
+    assert_eq!(paused.current.map(|t| t.id), Some(a1.clone()));
+    let cancelled = f
+        .store
+        .cancel_ticket(b, &b1, &now)
+        .await
+        .expect("cancel B001");
+    assert_eq!(cancelled.ticket.state, TicketState::Cancelled);
+    assert!(
+        f.store
+            .list_waiting(b, &sid("b"), &now)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_redis_answers_unavailable_and_ping_fails() {
+    let store = RedisStore::new("redis://127.0.0.1:1", "qcsmoke-down")
+        .await
+        .expect("lazy");
+    let branch = fixture().await.branch.clone();
+    let started = std::time::Instant::now();
+    let err = store
+        .take_ticket(&branch, &new("a", Normal), &at(0, 9, 0, 0))
+        .await
+        .expect_err("down");
+    assert!(
+        matches!(&err, QueueError::Unavailable(m) if m.starts_with("redis is unreachable")),
+        "{err:?}"
+    );
+    assert!(matches!(
+        store.ping().await,
+        Err(QueueError::Unavailable(_))
+    ));
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
