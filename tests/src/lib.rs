@@ -1,1 +1,26 @@
-//! test helpers
+//! Helpers of the integration tests: start the real service in process on port 0 against a
+//! store of the test's own ([`spawn_app`]), a Redis server of the test's own
+//! ([`RedisServer`]), the built binaries ([`ServiceProcess`], [`run_cli`]), and small
+//! request and assertion helpers so that a test reads as arrange / act / assert.
+
+mod app;
+mod assert;
+mod hall;
+mod process;
+mod redis_server;
+mod redis_store;
+mod rpc;
+mod time;
+
+pub use app::{AppOptions, StoreKind, TestApp, spawn_app, spawn_app_with};
+pub use assert::{assert_status, ticket_of};
+pub use hall::*;
+pub use process::{CliOutput, ServiceProcess, binary_path, run_cli};
+pub use redis_server::RedisServer;
+pub use redis_store::{redis_key_count, redis_keys, require_redis, test_redis_url};
+pub use rpc::{Api, take_request};
+pub use time::{seconds, shanghai, start_of_test_day};
+
+pub use queuecall_proto::v1;
+pub use queuecall_proto::v1::queue_service_client::QueueServiceClient;
+pub use tonic::{Code, Status};

@@ -1,0 +1,251 @@
+//! The real service, started in process on port 0 with a store of the test's own, a manual
+//! clock and the test hall (zero-to-production's `spawn_app`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use anyhow::Context;
+use queuecall::clock::ManualClock;
+use queuecall::config::Settings;
+use queuecall::startup::{Application, ShutdownHandle};
+use queuecall_proto::v1::queue_service_client::QueueServiceClient;
+use serde_yaml::{Mapping, Value};
+use tempfile::TempDir;
+use tokio::task::JoinHandle;
+use tonic::transport::Channel;
+
+use crate::redis_store::{RedisPrefix, require_redis, test_redis_url};
+use crate::rpc::Api;
+
+/// The store a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    /// In process, persisted to a SQLite file in a temp dir of the test's own.
+    Embedded,
+    /// The Redis at `QUEUECALL_TEST_REDIS_URL`, under a key prefix of the test's own.
+    Redis,
+}
+
+/// How to start the service; [`AppOptions::new`] gives the usual test set-up.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    pub store: StoreKind,
+    /// Redis: another server than `QUEUECALL_TEST_REDIS_URL` (it is not checked at start, so a
+    /// test may start the service while that server is down).
+    pub redis_url: Option<String>,
+    /// Embedded: this SQLite file instead of a fresh one (to restart on the same file).
+    pub sqlite_path: Option<PathBuf>,
+    /// `shutdown.drain_seconds`.
+    pub drain_seconds: u64,
+}
+
+impl AppOptions {
+    pub fn new(store: StoreKind) -> Self {
+        Self {
+            store,
+            redis_url: None,
+            sqlite_path: None,
+            drain_seconds: 0,
+        }
+    }
+}
+
+/// A running service. Dropping it stops the server and deletes the test's Redis keys.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    /// The service's clock; move it to cross a service day.
+    pub clock: Arc<ManualClock>,
+    /// A generated client on one connection (`app.client`) and one-line requests.
+    pub api: Api,
+    pub store: StoreKind,
+    /// Embedded: the SQLite file.
+    pub sqlite_path: Option<PathBuf>,
+    shutdown: ShutdownHandle,
+    server: Option<JoinHandle<anyhow::Result<()>>>,
+    _dir: Option<TempDir>,
+    redis: Option<RedisPrefix>,
+}
+
+/// Starts the service on `store` with the usual options.
+pub async fn spawn_app(store: StoreKind) -> TestApp {
+    spawn_app_with(AppOptions::new(store)).await
+}
+
+/// Starts the service as `options` say. Panics (failing the test) with the reason when it
+/// cannot start, including when the test Redis is unreachable.
+pub async fn spawn_app_with(options: AppOptions) -> TestApp {
+    init_test_logs();
+    let mut dir = None;
+    let mut sqlite_path = None;
+    let mut redis = None;
+    let store = match options.store {
+        StoreKind::Embedded => {
+            let path = match options.sqlite_path.clone() {
+                Some(path) => path,
+                None => {
+                    let tmp = tempfile::tempdir().expect("create a temp dir for the SQLite file");
+                    let path = tmp.path().join("queuecall.sqlite");
+                    dir = Some(tmp);
+                    path
+                }
+            };
+            sqlite_path = Some(path.clone());
+            store_value(&[("kind", "embedded"), ("path", &path.to_string_lossy())])
+        }
+        StoreKind::Redis => {
+            let url = match options.redis_url.clone() {
+                Some(url) => url,
+                None => {
+                    let url = test_redis_url();
+                    require_redis(&url).await;
+                    url
+                }
+            };
+            let prefix = RedisPrefix::unique(&url);
+            let value = store_value(&[
+                ("kind", "redis"),
+                ("url", &url),
+                ("key_prefix", &prefix.prefix),
+            ]);
+            redis = Some(prefix);
+            value
+        }
+    };
+    let settings = settings(store, options.drain_seconds).expect("test settings deserialize");
+    let clock = Arc::new(ManualClock::new(crate::start_of_test_day()));
+    let app = Application::build_with_clock(settings, clock.clone())
+        .await
+        .expect("the service builds with the test hall and store");
+    let addr = app.grpc_addr();
+    let shutdown = app.shutdown_handle();
+    let server = tokio::spawn(app.run_until_stopped());
+    let api = Api::new(QueueServiceClient::new(connect(addr).await));
+    TestApp {
+        addr,
+        clock,
+        api,
+        store: options.store,
+        sqlite_path,
+        shutdown,
+        server: Some(server),
+        _dir: dir,
+        redis,
+    }
+}
+
+impl TestApp {
+    /// `http://<addr>`, for clients and the CLI.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A client on a connection of its own (the concurrency test spreads over several).
+    pub async fn new_client(&self) -> QueueServiceClient<Channel> {
+        QueueServiceClient::new(connect(self.addr).await)
+    }
+
+    /// A new connection to the service, for the health and reflection clients.
+    pub async fn channel(&self) -> Channel {
+        connect(self.addr).await
+    }
+
+    /// Moves the service's clock forward.
+    pub fn advance(&self, by: Duration) {
+        self.clock
+            .advance(chrono::Duration::from_std(by).expect("a short duration"));
+    }
+
+    /// Redis: the server URL and this test's key prefix.
+    pub fn redis_prefix(&self) -> Option<(&str, &str)> {
+        self.redis
+            .as_ref()
+            .map(|r| (r.url.as_str(), r.prefix.as_str()))
+    }
+
+    /// The handle the binary's signal handler uses.
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        self.shutdown.clone()
+    }
+
+    /// Waits (at most `limit`) for the server to stop after a shutdown, returning its result.
+    pub async fn wait_stopped(&mut self, limit: Duration) -> anyhow::Result<()> {
+        let server = self.server.take().context("the server was already awaited")?;
+        tokio::time::timeout(limit, server)
+            .await
+            .context("the server did not stop in time")?
+            .context("the server task panicked")?
+    }
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+        if let Some(redis) = self.redis.take() {
+            redis.delete_keys();
+        }
+    }
+}
+
+async fn connect(addr: SocketAddr) -> Channel {
+    Channel::from_shared(format!("http://{addr}"))
+        .expect("a valid endpoint")
+        .connect_timeout(Duration::from_secs(5))
+        .connect()
+        .await
+        .unwrap_or_else(|e| panic!("connect to the test service at {addr}: {e}"))
+}
+
+fn store_value(fields: &[(&str, &str)]) -> Value {
+    let mut map = Mapping::new();
+    for (key, value) in fields {
+        map.insert((*key).into(), (*value).into());
+    }
+    Value::Mapping(map)
+}
+
+/// The settings a test runs with, given as the configuration file would give them.
+fn settings(store: Value, drain_seconds: u64) -> anyhow::Result<Settings> {
+    let mut grpc = Mapping::new();
+    grpc.insert("host".into(), "127.0.0.1".into());
+    grpc.insert("port".into(), 0u16.into());
+    let mut log = Mapping::new();
+    log.insert("format".into(), "pretty".into());
+    log.insert("filter".into(), "warn".into());
+    let mut shutdown = Mapping::new();
+    shutdown.insert("drain_seconds".into(), drain_seconds.into());
+    let mut root = Mapping::new();
+    root.insert("grpc".into(), Value::Mapping(grpc));
+    root.insert("store".into(), store);
+    root.insert(
+        "hall_file".into(),
+        crate::hall_file().to_string_lossy().as_ref().into(),
+    );
+    root.insert("log".into(), Value::Mapping(log));
+    root.insert("shutdown".into(), Value::Mapping(shutdown));
+    serde_yaml::from_value(Value::Mapping(root)).context("queuecall::config::Settings")
+}
+
+/// `QUEUECALL_TEST_LOG=debug cargo test …` shows the service's logs.
+fn init_test_logs() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        if let Ok(filter) = std::env::var("QUEUECALL_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
+    });
+}
