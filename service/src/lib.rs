@@ -1,8 +1,12 @@
 //! queuecall: the queue-calling service of a government service hall.
 
 pub mod clock;
+pub mod config;
 pub mod domain;
 pub mod error;
+pub mod grpc;
 pub mod hall;
 pub mod queue;
+pub mod startup;
 pub mod store;
+pub mod telemetry;

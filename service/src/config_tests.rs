@@ -1,0 +1,140 @@
+//! Configuration layering: defaults, file, environment; secrets masked.
+
+// figment::Jail closures return figment's (large) error type.
+#![allow(clippy::result_large_err)]
+
+use std::path::{Path, PathBuf};
+
+use figment::Jail;
+
+use super::{LogFormat, Settings, StoreSettings, mask_url};
+
+fn load(path: Option<&str>) -> Result<Settings, figment::Error> {
+    Settings::load(path.map(Path::new)).map_err(|e| format!("{e:#}").into())
+}
+
+#[test]
+fn defaults_without_file_or_environment() {
+    Jail::expect_with(|_| {
+        let settings = load(None)?;
+        assert_eq!(settings, Settings::default());
+        assert_eq!(settings.grpc.host, "127.0.0.1");
+        assert_eq!(settings.grpc.port, 50051);
+        assert_eq!(
+            settings.store,
+            StoreSettings::Embedded {
+                path: PathBuf::from("data/queuecall.sqlite")
+            }
+        );
+        assert_eq!(settings.hall_file, None);
+        assert_eq!(settings.log.format, LogFormat::Pretty);
+        assert_eq!(settings.log.filter, "info");
+        assert_eq!(settings.shutdown.drain_seconds, 10);
+        Ok(())
+    });
+}
+
+#[test]
+fn environment_overrides_the_file() {
+    Jail::expect_with(|jail| {
+        jail.create_file(
+            "queuecall.toml",
+            r#"
+hall_file = "hall.yaml"
+[grpc]
+host = "0.0.0.0"
+port = 6000
+[store]
+kind = "embedded"
+path = "/var/lib/queuecall/q.sqlite"
+[log]
+format = "json"
+"#,
+        )?;
+        jail.set_env("QUEUECALL_GRPC__PORT", "0");
+        jail.set_env("QUEUECALL_STORE__KIND", "redis");
+        jail.set_env("QUEUECALL_STORE__URL", "redis://:s3cret@127.0.0.1:6379/0");
+        jail.set_env("QUEUECALL_SHUTDOWN__DRAIN_SECONDS", "0");
+        jail.set_env("QUEUECALL_LOG__FILTER", "debug,h2=info");
+        let settings = load(Some("queuecall.toml"))?;
+        assert_eq!(settings.grpc.host, "0.0.0.0");
+        assert_eq!(settings.grpc.port, 0);
+        assert_eq!(
+            settings.store,
+            StoreSettings::Redis {
+                url: "redis://:s3cret@127.0.0.1:6379/0".into(),
+                key_prefix: "qc".into()
+            }
+        );
+        assert_eq!(settings.hall_file, Some(PathBuf::from("hall.yaml")));
+        assert_eq!(settings.log.format, LogFormat::Json);
+        assert_eq!(settings.log.filter, "debug,h2=info");
+        assert_eq!(settings.shutdown.drain_seconds, 0);
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("s3cret"), "{printed}");
+        assert!(printed.contains("****@127.0.0.1:6379"), "{printed}");
+        Ok(())
+    });
+}
+
+#[test]
+fn config_file_named_by_env_in_yaml() {
+    Jail::expect_with(|jail| {
+        jail.create_file(
+            "q.yaml",
+            "store:\n  url: redis://127.0.0.1:6379\n  key_prefix: test-1\n",
+        )?;
+        jail.set_env("QUEUECALL_CONFIG", "q.yaml");
+        jail.set_env("QUEUECALL_HALL_FILE", "/etc/queuecall/hall.toml");
+        jail.set_env("QUEUECALL_ADDR", "http://127.0.0.1:50051");
+        let settings = load(None)?;
+        assert_eq!(
+            settings.store,
+            StoreSettings::Redis {
+                url: "redis://127.0.0.1:6379".into(),
+                key_prefix: "test-1".into()
+            }
+        );
+        assert_eq!(
+            settings.hall_file,
+            Some(PathBuf::from("/etc/queuecall/hall.toml"))
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn mistakes_are_errors_naming_the_key() {
+    Jail::expect_with(|jail| {
+        jail.create_file("typo.toml", "[grpc]\nprot = 1\n")?;
+        let err = load(Some("typo.toml")).expect_err("unknown key");
+        assert!(err.to_string().contains("prot"), "{err}");
+
+        let err = load(Some("missing.toml")).expect_err("missing file");
+        assert!(err.to_string().contains("missing.toml"), "{err}");
+
+        jail.set_env("QUEUECALL_GRPC__PORT", "seventy");
+        let err = load(None).expect_err("bad port");
+        assert!(
+            err.to_string().to_lowercase().contains("grpc.port"),
+            "{err}"
+        );
+        jail.set_env("QUEUECALL_GRPC__PORT", "1");
+
+        jail.set_env("QUEUECALL_STORE__KIND", "redis");
+        let err = load(None).expect_err("redis without url");
+        assert!(err.to_string().contains("store.url"), "{err}");
+        Ok(())
+    });
+}
+
+#[test]
+fn redis_passwords_are_masked() {
+    assert_eq!(
+        mask_url("redis://user:pw@h:6379/1"),
+        "redis://user:****@h:6379/1"
+    );
+    assert_eq!(mask_url("redis://:pw@h"), "redis://:****@h");
+    assert_eq!(mask_url("redis://h:6379"), "redis://h:6379");
+    assert_eq!(mask_url("rediss://pw@h/0"), "rediss://:****@h/0");
+}

@@ -1,0 +1,263 @@
+//! Building and running the service. `build` opens the store, loads the hall and binds the
+//! gRPC listener (so port 0 works and the address is known before serving); `run_until_stopped`
+//! serves QueueService, health and reflection until SIGTERM, SIGINT or
+//! [`ShutdownHandle::shutdown`], then stops in order: health NOT_SERVING, drain, stop.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use queuecall_proto::v1::queue_service_server::{QueueServiceServer, SERVICE_NAME};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tonic::transport::server::TcpIncoming;
+use tonic_health::ServingStatus;
+use tonic_health::server::HealthReporter;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Settings, StoreSettings, mask_url};
+use crate::grpc::QueueApi;
+use crate::hall::{Hall, demo, file};
+use crate::queue::Queue;
+use crate::store::QueueStore;
+use crate::store::memory::MemoryStore;
+use crate::store::redis::RedisStore;
+
+/// How often waiting tickets of past service days are expired.
+const END_OF_DAY_EVERY: Duration = Duration::from_secs(60);
+
+/// Starts a graceful stop of a running [`Application`]; clones share one stop.
+#[derive(Debug, Clone)]
+pub struct ShutdownHandle(Arc<watch::Sender<bool>>);
+
+impl ShutdownHandle {
+    fn new() -> Self {
+        Self(Arc::new(watch::channel(false).0))
+    }
+
+    /// Health NOT_SERVING, drain, stop. Calling it again changes nothing.
+    pub fn shutdown(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Resolves once a stop has been asked for (also if it was asked before).
+    async fn requested(&self) {
+        let mut rx = self.0.subscribe();
+        let _ = rx.wait_for(|stop| *stop).await;
+    }
+}
+
+/// The service, built and bound, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    addr: SocketAddr,
+    queue: Arc<Queue>,
+    drain: Duration,
+    shutdown: ShutdownHandle,
+}
+
+impl Application {
+    /// Builds with the machine's clock.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// Opens the store, loads the hall and binds the listener.
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
+        tracing::info!(config = ?settings, "starting queuecall");
+        let hall = load_hall(&settings)?;
+        let store = open_store(&settings.store).await?;
+        let queue = Arc::new(Queue::new(Arc::new(hall), store, clock));
+        let host = settings.grpc.host.as_str();
+        let listener = TcpListener::bind((host, settings.grpc.port))
+            .await
+            .with_context(|| format!("cannot listen on {host}:{}", settings.grpc.port))?;
+        let addr = listener
+            .local_addr()
+            .context("cannot read the bound gRPC address")?;
+        Ok(Self {
+            listener,
+            addr,
+            queue,
+            drain: Duration::from_secs(settings.shutdown.drain_seconds),
+            shutdown: ShutdownHandle::new(),
+        })
+    }
+
+    /// The address the gRPC server is bound to.
+    pub fn grpc_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        self.shutdown.clone()
+    }
+
+    /// The domain service the gRPC layer calls.
+    pub fn queue(&self) -> Arc<Queue> {
+        Arc::clone(&self.queue)
+    }
+
+    /// Serves until SIGTERM, SIGINT or the shutdown handle, then stops in order.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let Self {
+            listener,
+            addr,
+            queue,
+            drain,
+            shutdown,
+        } = self;
+        if let Err(err) = queue.ready().await {
+            tracing::warn!(error = %err, "store not reachable yet; serving anyway, calls answer UNAVAILABLE until it is");
+        }
+        let (health, health_service) = tonic_health::server::health_reporter();
+        health.set_service_status("", ServingStatus::Serving).await;
+        health
+            .set_service_status(SERVICE_NAME, ServingStatus::Serving)
+            .await;
+        let reflection_v1 = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(queuecall_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .build_v1()
+            .context("cannot build the reflection service (v1)")?;
+        let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(queuecall_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .build_v1alpha()
+            .context("cannot build the reflection service (v1alpha)")?;
+        let end_of_day = tokio::spawn(end_of_day(Arc::clone(&queue), shutdown.clone()));
+        tracing::info!(grpc = %addr, "serving");
+        let served = tonic::transport::Server::builder()
+            .add_service(health_service)
+            .add_service(reflection_v1)
+            .add_service(reflection_v1alpha)
+            .add_service(QueueServiceServer::new(QueueApi::new(queue)))
+            .serve_with_incoming_shutdown(
+                TcpIncoming::from(listener).with_nodelay(Some(true)),
+                stop_in_order(shutdown.clone(), health, drain),
+            )
+            .await
+            .context("the gRPC server failed");
+        shutdown.shutdown();
+        if let Err(err) = end_of_day.await {
+            tracing::warn!(error = %err, "end-of-day task ended abnormally");
+        }
+        served?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+fn load_hall(settings: &Settings) -> anyhow::Result<Hall> {
+    let hall = match &settings.hall_file {
+        Some(path) => file::load(path)?,
+        None => demo::hall(),
+    };
+    let branches: Vec<&str> = hall.branches.keys().map(|id| id.as_str()).collect();
+    tracing::info!(
+        hall_file = settings.hall_file.as_ref().map_or_else(|| "(demo hall)".to_owned(), |p| p.display().to_string()),
+        branches = ?branches,
+        "hall loaded"
+    );
+    Ok(hall)
+}
+
+async fn open_store(settings: &StoreSettings) -> anyhow::Result<Arc<dyn QueueStore>> {
+    match settings {
+        StoreSettings::Embedded { path } => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .with_context(|| format!("cannot create the directory {}", dir.display()))?;
+            }
+            let store = MemoryStore::open(path)
+                .await
+                .with_context(|| format!("cannot open the embedded store {}", path.display()))?;
+            tracing::info!(path = %path.display(), "embedded store open");
+            Ok(Arc::new(store))
+        }
+        StoreSettings::Redis { url, key_prefix } => {
+            let store = RedisStore::new(url, key_prefix)
+                .await
+                .with_context(|| format!("cannot set up the Redis store {}", mask_url(url)))?;
+            tracing::info!(url = %mask_url(url), key_prefix = %key_prefix, "redis store set up");
+            Ok(Arc::new(store))
+        }
+    }
+}
+
+/// The future that ends serving: waits for a signal or the handle, marks health
+/// NOT_SERVING, waits the drain, then resolves.
+async fn stop_in_order(shutdown: ShutdownHandle, health: HealthReporter, drain: Duration) {
+    let cause = tokio::select! {
+        cause = os_signal() => {
+            shutdown.shutdown();
+            cause
+        }
+        () = shutdown.requested() => "shutdown handle",
+    };
+    tracing::info!(
+        cause,
+        drain_seconds = drain.as_secs(),
+        "stopping: health NOT_SERVING, draining"
+    );
+    health
+        .set_service_status("", ServingStatus::NotServing)
+        .await;
+    health
+        .set_service_status(SERVICE_NAME, ServingStatus::NotServing)
+        .await;
+    tokio::time::sleep(drain).await;
+    tracing::info!("drain over; closing connections");
+}
+
+/// SIGINT or SIGTERM; never resolves if neither can be listened for.
+async fn os_signal() -> &'static str {
+    let interrupt = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %err, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => "SIGINT",
+        () = terminate => "SIGTERM",
+    }
+}
+
+/// Expires waiting tickets of past service days now and every minute, until shutdown.
+async fn end_of_day(queue: Arc<Queue>, shutdown: ShutdownHandle) {
+    let mut every = tokio::time::interval(END_OF_DAY_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = every.tick() => match queue.expire_past_days().await {
+                Ok(expired) => tracing::debug!(expired, "end-of-day check done"),
+                Err(err) => tracing::warn!(error = %err, "end-of-day check failed; retrying in a minute"),
+            },
+            () = shutdown.requested() => break,
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "startup_tests.rs"]
+mod tests;
