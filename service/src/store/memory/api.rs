@@ -10,7 +10,7 @@ use crate::error::{QueueError, QueueResult};
 use crate::hall::Branch;
 use crate::store::{Issued, QueueStore, ServiceStatus};
 
-use super::{MemoryStore, tickets, windows};
+use super::{MemoryStore, steps, tickets, windows};
 
 #[async_trait]
 impl QueueStore for MemoryStore {
@@ -156,7 +156,7 @@ impl QueueStore for MemoryStore {
     ) -> QueueResult<TicketView> {
         self.step(
             &branch.id,
-            |s| windows::recall(s, branch, window),
+            |s| steps::recall(s, branch, window),
             |s, id| s.view(branch, &id),
         )
         .await
@@ -171,7 +171,7 @@ impl QueueStore for MemoryStore {
     ) -> QueueResult<TicketView> {
         self.step(
             &branch.id,
-            |s| windows::start(s, branch, window, now),
+            |s| steps::start(s, branch, window, now),
             |s, id| s.view(branch, &id),
         )
         .await
@@ -186,7 +186,7 @@ impl QueueStore for MemoryStore {
     ) -> QueueResult<TicketView> {
         self.step(
             &branch.id,
-            |s| windows::complete(s, branch, window, now),
+            |s| steps::complete(s, branch, window, now),
             |s, id| s.view(branch, &id),
         )
         .await
@@ -201,7 +201,7 @@ impl QueueStore for MemoryStore {
     ) -> QueueResult<TicketView> {
         self.step(
             &branch.id,
-            |s| windows::no_show(s, branch, window, now),
+            |s| steps::no_show(s, branch, window, now),
             |s, id| s.view(branch, &id),
         )
         .await
@@ -228,7 +228,7 @@ impl QueueStore for MemoryStore {
     ) -> QueueResult<TicketView> {
         self.step(
             &branch.id,
-            |s| windows::transfer(s, branch, window, target, to_front),
+            |s| steps::transfer(s, branch, window, target, to_front),
             |s, id| s.view(branch, &id),
         )
         .await

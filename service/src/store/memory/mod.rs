@@ -13,6 +13,7 @@ mod load;
 mod persist;
 mod routing;
 mod state;
+mod steps;
 mod tickets;
 mod windows;
 

@@ -4,7 +4,7 @@
 use crate::domain::PriorityClass::Normal;
 use crate::domain::{TicketState, WindowCommand, WindowState};
 use crate::error::QueueError;
-use crate::store::memory::{tickets, windows};
+use crate::store::memory::{steps, tickets, windows};
 
 use super::{Fixture, assert_precondition, at, sid, win};
 
@@ -50,52 +50,52 @@ fn steps_on_a_window_need_the_right_ticket() {
     fx.open(2);
     let (b, w, now) = (&fx.branch, win(2), at(20));
     for result in [
-        windows::start(&fx.state, b, w, &now),
-        windows::complete(&fx.state, b, w, &now),
-        windows::no_show(&fx.state, b, w, &now),
-        windows::recall(&fx.state, b, w),
-        windows::transfer(&fx.state, b, w, &sid("b"), false),
+        steps::start(&fx.state, b, w, &now),
+        steps::complete(&fx.state, b, w, &now),
+        steps::no_show(&fx.state, b, w, &now),
+        steps::recall(&fx.state, b, w),
+        steps::transfer(&fx.state, b, w, &sid("b"), false),
     ] {
         assert_precondition(result.map(|p| p.result), &["window 2 holds no ticket"]);
     }
     let id = fx.call_next(2, &at(30)).expect("called");
     assert_precondition(
-        fx.run(windows::complete(&fx.state, &fx.branch, win(2), &at(31))),
+        fx.run(steps::complete(&fx.state, &fx.branch, win(2), &at(31))),
         &["A001 is CALLED", "completed", "SERVING"],
     );
-    let same = windows::transfer(&fx.state, &fx.branch, win(2), &sid("a"), false);
+    let same = steps::transfer(&fx.state, &fx.branch, win(2), &sid("a"), false);
     assert_precondition(fx.run(same), &["A001", "already in service 'a'"]);
     for _ in 0..2 {
-        fx.run(windows::recall(&fx.state, &fx.branch, win(2)))
+        fx.run(steps::recall(&fx.state, &fx.branch, win(2)))
             .expect("recall");
     }
     assert_eq!(fx.ticket(&id).recall_count, 2);
     assert_precondition(
-        fx.run(windows::recall(&fx.state, &fx.branch, win(2))),
+        fx.run(steps::recall(&fx.state, &fx.branch, win(2))),
         &["A001", "recalled 2 times"],
     );
-    fx.run(windows::start(&fx.state, &fx.branch, win(2), &at(40)))
+    fx.run(steps::start(&fx.state, &fx.branch, win(2), &at(40)))
         .expect("start");
     for (result, action) in [
         (
-            windows::start(&fx.state, &fx.branch, win(2), &at(41)),
+            steps::start(&fx.state, &fx.branch, win(2), &at(41)),
             "started",
         ),
         (
-            windows::no_show(&fx.state, &fx.branch, win(2), &at(41)),
+            steps::no_show(&fx.state, &fx.branch, win(2), &at(41)),
             "marked no-show",
         ),
-        (windows::recall(&fx.state, &fx.branch, win(2)), "recalled"),
+        (steps::recall(&fx.state, &fx.branch, win(2)), "recalled"),
     ] {
         assert_precondition(result.map(|p| p.result), &["A001 is SERVING", action]);
     }
     pause(&mut fx, 2).expect("pause while serving");
     assert_precondition(
-        fx.run(windows::recall(&fx.state, &fx.branch, win(2))),
+        fx.run(steps::recall(&fx.state, &fx.branch, win(2))),
         &["window 2 is PAUSED"],
     );
     // A paused window may still finish the ticket it holds.
-    fx.run(windows::complete(&fx.state, &fx.branch, win(2), &at(50)))
+    fx.run(steps::complete(&fx.state, &fx.branch, win(2), &at(50)))
         .expect("complete");
 }
 

@@ -19,7 +19,7 @@ use crate::hall::{Branch, BranchLevel, Service, Window};
 
 use super::change::Plan;
 use super::state::BranchState;
-use super::{tickets, windows};
+use super::{steps, tickets, windows};
 
 pub fn sid(id: &str) -> ServiceId {
     ServiceId::parse("service", id).expect("service id")
@@ -158,9 +158,9 @@ impl Fixture {
     /// Calls the next ticket and frees the window again (start + complete).
     pub fn serve_next(&mut self, n: u32, now: &Now) -> Option<TicketId> {
         let id = self.call_next(n, now)?;
-        let plan = windows::start(&self.state, &self.branch, win(n), now);
+        let plan = steps::start(&self.state, &self.branch, win(n), now);
         self.run(plan).expect("start");
-        let plan = windows::complete(&self.state, &self.branch, win(n), now);
+        let plan = steps::complete(&self.state, &self.branch, win(n), now);
         self.run(plan).expect("complete");
         Some(id)
     }

@@ -4,7 +4,7 @@
 use crate::domain::PriorityClass::{GreenChannel, Normal};
 use crate::domain::{TicketId, TicketState, WindowCommand};
 use crate::error::QueueError;
-use crate::store::memory::{tickets, windows};
+use crate::store::memory::{steps, tickets, windows};
 
 use super::{Fixture, assert_precondition, assert_state, at, new_ticket, number, sid, win};
 
@@ -17,7 +17,7 @@ fn take_many(fx: &mut Fixture, n: i64, from: i64) -> Vec<TicketId> {
 
 fn no_show(fx: &mut Fixture, window: u32, secs: i64) -> TicketId {
     let id = fx.call_next(window, &at(secs)).expect("a ticket waits");
-    let plan = windows::no_show(&fx.state, &fx.branch, win(window), &at(secs));
+    let plan = steps::no_show(&fx.state, &fx.branch, win(window), &at(secs));
     fx.run(plan).expect("no-show");
     id
 }
@@ -93,11 +93,11 @@ fn transfer_keeps_its_place_in_time_or_goes_to_the_front() {
         fx.call_next(2, &at(30)).map(|id| number(&id)),
         Some("B001".into())
     );
-    fx.run(windows::no_show(&fx.state, &fx.branch, win(2), &at(31)))
+    fx.run(steps::no_show(&fx.state, &fx.branch, win(2), &at(31)))
         .expect("no-show");
     fx.open(1);
     assert_eq!(fx.call_next(1, &at(40)), Some(a1.clone()));
-    let plan = windows::transfer(&fx.state, &fx.branch, win(1), &sid("b"), false);
+    let plan = steps::transfer(&fx.state, &fx.branch, win(1), &sid("b"), false);
     fx.run(plan).expect("transfer by time");
     assert_eq!(fx.waiting("b", &at(50)), ["A001", "B002", "B003"]);
     let moved = fx.ticket(&a1);
@@ -107,14 +107,14 @@ fn transfer_keeps_its_place_in_time_or_goes_to_the_front() {
     assert_eq!(fx.state.window(win(1)).current, None);
 
     assert_eq!(fx.call_next(1, &at(60)), Some(a2.clone()));
-    fx.run(windows::start(&fx.state, &fx.branch, win(1), &at(61)))
+    fx.run(steps::start(&fx.state, &fx.branch, win(1), &at(61)))
         .expect("start");
-    let plan = windows::transfer(&fx.state, &fx.branch, win(1), &sid("b"), true);
+    let plan = steps::transfer(&fx.state, &fx.branch, win(1), &sid("b"), true);
     fx.run(plan).expect("transfer to the front");
     assert_eq!(fx.waiting("b", &at(70)), ["A002", "A001", "B002", "B003"]);
     // Back to where it came from: the original service stays the first one.
     assert_eq!(fx.call_next(1, &at(80)), Some(a2.clone()));
-    let plan = windows::transfer(&fx.state, &fx.branch, win(1), &sid("a"), true);
+    let plan = steps::transfer(&fx.state, &fx.branch, win(1), &sid("a"), true);
     fx.run(plan).expect("transfer back");
     assert_eq!(fx.ticket(&a2).original_service, Some(sid("a")));
 }
@@ -162,15 +162,15 @@ fn completing_feeds_the_moving_average() {
     fx.open(2);
     for (start, end) in [(100, 200), (300, 350)] {
         fx.call_next(2, &at(start));
-        fx.run(windows::start(&fx.state, &fx.branch, win(2), &at(start)))
+        fx.run(steps::start(&fx.state, &fx.branch, win(2), &at(start)))
             .expect("start");
-        fx.run(windows::complete(&fx.state, &fx.branch, win(2), &at(end)))
+        fx.run(steps::complete(&fx.state, &fx.branch, win(2), &at(end)))
             .expect("done");
     }
     // 100 s, then round(0.8 * 100 s + 0.2 * 50 s) = 90 s.
     assert_eq!(fx.state.averages.get(&sid("a")), Some(&90_000));
-    assert_eq!(windows::next_average(Some(1_000), 1_503), 1_101);
-    assert_eq!(windows::next_average(None, 7), 7);
+    assert_eq!(steps::next_average(Some(1_000), 1_503), 1_101);
+    assert_eq!(steps::next_average(None, 7), 7);
 }
 
 #[test]
