@@ -156,19 +156,23 @@ fn an_idempotency_key_replays_the_ticket_of_its_day() {
 }
 
 #[test]
-fn completing_feeds_the_moving_average() {
+fn completing_feeds_the_moving_average_with_times_clamped_to_four_hours() {
     let mut fx = Fixture::new();
-    take_many(&mut fx, 2, 10);
+    take_many(&mut fx, 3, 10);
     fx.open(2);
-    for (start, end) in [(100, 200), (300, 350)] {
+    for (start, end) in [(100, 200), (300, 350), (400, 400 + 5 * 3600)] {
         fx.call_next(2, &at(start));
         fx.run(steps::start(&fx.state, &fx.branch, win(2), &at(start)))
             .expect("start");
         fx.run(steps::complete(&fx.state, &fx.branch, win(2), &at(end)))
             .expect("done");
+        if start == 300 {
+            // 100 s, then round(0.8 * 100 s + 0.2 * 50 s) = 90 s.
+            assert_eq!(fx.state.averages.get(&sid("a")), Some(&90_000));
+        }
     }
-    // 100 s, then round(0.8 * 100 s + 0.2 * 50 s) = 90 s.
-    assert_eq!(fx.state.averages.get(&sid("a")), Some(&90_000));
+    // 5 h counts as 4 h: round(0.8 * 90 s + 0.2 * 14,400 s).
+    assert_eq!(fx.state.averages.get(&sid("a")), Some(&2_952_000));
     assert_eq!(steps::next_average(Some(1_000), 1_503), 1_101);
     assert_eq!(steps::next_average(None, 7), 7);
 }
