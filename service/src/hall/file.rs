@@ -6,6 +6,7 @@
 mod check;
 mod locate;
 mod raw;
+mod scalar;
 #[cfg(test)]
 mod tests;
 
