@@ -194,7 +194,7 @@ pub(super) fn window(number: WindowNo, value: Value) -> QueueResult<WindowStatus
     Ok(WindowStatus {
         number,
         state,
-        pause_reason: (state == WindowState::Paused).then_some(reason),
+        pause_reason: Some(reason).filter(|r| state == WindowState::Paused && !r.is_empty()),
         current,
     })
 }

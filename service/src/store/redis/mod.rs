@@ -9,20 +9,28 @@ mod args;
 mod conn;
 mod decode;
 mod keys;
-mod ops;
 mod reply;
 mod scripts;
+mod tickets;
+mod windows;
 
 #[cfg(test)]
 mod smoke_tests;
 
 use anyhow::anyhow;
+use async_trait::async_trait;
 use redis::{ScriptInvocation, Value};
 
+use crate::domain::{
+    NewTicket, Now, ServiceId, Ticket, TicketId, TicketState, TicketView, WindowCommand, WindowNo,
+    WindowStatus,
+};
 use crate::error::{QueueError, QueueResult};
 use crate::hall::{Branch, Service};
+use crate::store::{Issued, QueueStore, ServiceStatus};
 use conn::Conn;
 use reply::{Outcome, Step};
+use windows::Call;
 
 /// The Redis store. Cheap to share behind an `Arc`; one multiplexed connection serves all calls.
 pub struct RedisStore {
@@ -93,5 +101,160 @@ impl RedisStore {
         Err(QueueError::Internal(anyhow!(
             "redis script kept asking for service facts"
         )))
+    }
+}
+
+#[async_trait]
+impl QueueStore for RedisStore {
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, service = %new.service))]
+    async fn take_ticket(
+        &self,
+        branch: &Branch,
+        new: &NewTicket,
+        now: &Now,
+    ) -> QueueResult<Issued> {
+        self.issue(branch, new, now).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, ticket = %id))]
+    async fn get_ticket(&self, branch: &Branch, id: &TicketId) -> QueueResult<TicketView> {
+        self.read_ticket(branch, id).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, service = %service))]
+    async fn list_waiting(
+        &self,
+        branch: &Branch,
+        service: &ServiceId,
+        now: &Now,
+    ) -> QueueResult<Vec<Ticket>> {
+        self.read_waiting(branch, service, now).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, ticket = %id))]
+    async fn cancel_ticket(
+        &self,
+        branch: &Branch,
+        id: &TicketId,
+        now: &Now,
+    ) -> QueueResult<TicketView> {
+        self.cancel(branch, id, now).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id))]
+    async fn windows(&self, branch: &Branch) -> QueueResult<Vec<WindowStatus>> {
+        self.read_windows(branch).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id))]
+    async fn services(&self, branch: &Branch, now: &Now) -> QueueResult<Vec<ServiceStatus>> {
+        self.read_services(branch, now).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window))]
+    async fn set_window(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        command: &WindowCommand,
+        _now: &Now,
+    ) -> QueueResult<WindowStatus> {
+        self.command_window(branch, window, command).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window))]
+    async fn call_next(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        now: &Now,
+    ) -> QueueResult<Option<TicketView>> {
+        self.call(branch, window, Call::Next, now).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window, ticket = %id))]
+    async fn call_ticket(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        id: &TicketId,
+        now: &Now,
+    ) -> QueueResult<TicketView> {
+        let called = self.call(branch, window, Call::Ticket(id), now).await?;
+        called.ok_or_else(|| QueueError::Internal(anyhow!("call_ticket called nothing")))
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window))]
+    async fn recall(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        now: &Now,
+    ) -> QueueResult<TicketView> {
+        let step = Step::new("recalled", &[TicketState::Called]);
+        self.window_step(branch, window, "recall", step, now).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window))]
+    async fn start_service(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        now: &Now,
+    ) -> QueueResult<TicketView> {
+        let step = Step::new("started", &[TicketState::Called]);
+        self.window_step(branch, window, "start", step, now).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window))]
+    async fn complete_service(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        now: &Now,
+    ) -> QueueResult<TicketView> {
+        let step = Step::new("completed", &[TicketState::Serving]);
+        self.window_step(branch, window, "complete", step, now)
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window))]
+    async fn mark_no_show(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        now: &Now,
+    ) -> QueueResult<TicketView> {
+        let step = Step::new("marked no-show", &[TicketState::Called]);
+        self.window_step(branch, window, "no_show", step, now).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, ticket = %id))]
+    async fn requeue(&self, branch: &Branch, id: &TicketId, now: &Now) -> QueueResult<TicketView> {
+        self.requeue_ticket(branch, id, now).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window, to = %target))]
+    async fn transfer(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        target: &ServiceId,
+        to_front: bool,
+        _now: &Now,
+    ) -> QueueResult<TicketView> {
+        self.transfer_ticket(branch, window, target, to_front).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, day = %now.day))]
+    async fn expire_past_days(&self, branch: &Branch, now: &Now) -> QueueResult<u32> {
+        self.expire(branch, now).await
+    }
+
+    async fn ping(&self) -> QueueResult<()> {
+        let ping = |mut con: redis::aio::ConnectionManager| async move {
+            redis::cmd("PING").query_async::<Value>(&mut con).await
+        };
+        self.conn.run(ping).await.map(|_| ())
     }
 }

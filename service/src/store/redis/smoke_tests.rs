@@ -13,7 +13,13 @@ use crate::error::QueueError;
 use crate::hall::{Branch, BranchLevel, Service, Window};
 use crate::store::QueueStore;
 
-const URL: &str = "redis://127.0.0.1:6379";
+/// `QUEUECALL_TEST_REDIS_URL` (as the integration tests read it), default 127.0.0.1:6379.
+fn url() -> String {
+    std::env::var("QUEUECALL_TEST_REDIS_URL")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+        .unwrap_or_else(|| "redis://127.0.0.1:6379".to_owned())
+}
 
 struct Fixture {
     store: RedisStore,
@@ -23,7 +29,7 @@ struct Fixture {
 
 impl Drop for Fixture {
     fn drop(&mut self) {
-        let Ok(mut con) = redis::Client::open(URL).and_then(|c| c.get_connection()) else {
+        let Ok(mut con) = redis::Client::open(url()).and_then(|c| c.get_connection()) else {
             return;
         };
         let pattern = format!("{}:*", self.key_prefix);
@@ -88,9 +94,14 @@ async fn fixture() -> Fixture {
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     );
-    let store = RedisStore::new(URL, &key_prefix).await.expect("store");
+    let url = url();
+    let store = RedisStore::new(&url, &key_prefix).await.expect("store");
     if let Err(err) = store.ping().await {
-        panic!("redis at {URL} is unreachable ({err}); start Redis: redis-server --daemonize yes");
+        panic!(
+            "redis at {url} is unreachable ({err}); start Redis: \
+             redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save \"\" --appendonly no \
+             (or set QUEUECALL_TEST_REDIS_URL)"
+        );
     }
     let ratio = CallRule::Ratio {
         priority: 1,
@@ -173,5 +184,7 @@ fn precondition(err: QueueError, needle: &str) {
     }
 }
 
-#[path = "smoke_cases.rs"]
-mod cases;
+#[path = "smoke_tickets.rs"]
+mod tickets;
+#[path = "smoke_windows.rs"]
+mod windows;

@@ -1,0 +1,133 @@
+//! The steps that start from a ticket or a service: take, read, list, cancel, requeue, and
+//! the end of a service day. Each builds one script invocation from the call and the layout.
+
+use super::RedisStore;
+use super::args::{self, at_ms};
+use super::decode::{self, int, next};
+use super::keys;
+use super::reply::Step;
+use super::scripts::SCRIPTS;
+use crate::domain::{NewTicket, Now, Phone, ServiceId, Ticket, TicketId, TicketState, TicketView};
+use crate::error::{QueueError, QueueResult};
+use crate::hall::{Branch, Service};
+use crate::store::Issued;
+
+impl RedisStore {
+    pub(super) async fn issue(
+        &self,
+        branch: &Branch,
+        new: &NewTicket,
+        now: &Now,
+    ) -> QueueResult<Issued> {
+        let service = branch
+            .service(&new.service)
+            .ok_or_else(|| QueueError::NotFound {
+                what: "service",
+                name: format!("{}' in branch '{}", new.service, branch.id),
+            })?;
+        let mut inv = SCRIPTS.take.prepare_invoke();
+        inv.key(self.prefix(branch))
+            .arg(branch.id.as_str())
+            .arg(keys::day(now.day))
+            .arg(service.id.as_str())
+            .arg(&service.prefix)
+            .arg(service.daily_limit)
+            .arg(service.rank(new.priority))
+            .arg(now.ms_of_day)
+            .arg(at_ms(now))
+            .arg(new.priority.as_str())
+            .arg(new.channel.as_str())
+            .arg(new.phone.as_ref().map_or("", Phone::digits))
+            .arg(new.idempotency_key.as_deref().unwrap_or(""));
+        let step = Step {
+            service: Some(service),
+            ..Step::new("issued", &[])
+        };
+        let mut items = self.apply(&inv, &step).await?;
+        let view = decode::view(branch, next(&mut items)?)?;
+        let replayed = int(&next(&mut items)?)? == 1;
+        Ok(Issued { view, replayed })
+    }
+
+    pub(super) async fn read_ticket(
+        &self,
+        branch: &Branch,
+        id: &TicketId,
+    ) -> QueueResult<TicketView> {
+        let mut inv = SCRIPTS.get.prepare_invoke();
+        inv.key(self.prefix(branch)).arg(id.to_string());
+        let mut items = self.apply(&inv, &Step::new("read", &[])).await?;
+        decode::view(branch, next(&mut items)?)
+    }
+
+    pub(super) async fn read_waiting(
+        &self,
+        branch: &Branch,
+        service: &ServiceId,
+        now: &Now,
+    ) -> QueueResult<Vec<Ticket>> {
+        let mut inv = SCRIPTS.waiting.prepare_invoke();
+        inv.key(self.prefix(branch))
+            .arg(keys::day(now.day))
+            .arg(service.as_str());
+        let items = self.apply(&inv, &Step::new("listed", &[])).await?;
+        items.map(decode::ticket).collect()
+    }
+
+    pub(super) async fn cancel(
+        &self,
+        branch: &Branch,
+        id: &TicketId,
+        now: &Now,
+    ) -> QueueResult<TicketView> {
+        let mut inv = SCRIPTS.cancel.prepare_invoke();
+        inv.key(self.prefix(branch))
+            .arg(id.to_string())
+            .arg(at_ms(now));
+        let step = Step::new("cancelled", &[TicketState::Waiting]);
+        let mut items = self.apply(&inv, &step).await?;
+        decode::view(branch, next(&mut items)?)
+    }
+
+    pub(super) async fn requeue_ticket(
+        &self,
+        branch: &Branch,
+        id: &TicketId,
+        now: &Now,
+    ) -> QueueResult<TicketView> {
+        // The service whose prefix the number carries, unless the ticket was transferred.
+        let guess: Vec<_> = branch
+            .services
+            .iter()
+            .filter(|s| s.prefix == id.number.prefix())
+            .cloned()
+            .collect();
+        let prefix = self.prefix(branch);
+        let build = |facts: &[Service]| {
+            let mut inv = SCRIPTS.requeue.prepare_invoke();
+            inv.key(&prefix)
+                .arg(id.to_string())
+                .arg(keys::day(now.day))
+                .arg(now.ms_of_day);
+            args::service_facts(&mut inv, facts.iter());
+            inv
+        };
+        let step = Step {
+            today: Some(now.day),
+            ..Step::new("requeued", &[TicketState::NoShow, TicketState::Called])
+        };
+        let mut items = self.apply_with_facts(branch, guess, build, &step).await?;
+        decode::view(branch, next(&mut items)?)
+    }
+
+    pub(super) async fn expire(&self, branch: &Branch, now: &Now) -> QueueResult<u32> {
+        let mut inv = SCRIPTS.expire.prepare_invoke();
+        inv.key(self.prefix(branch))
+            .arg(keys::day(now.day))
+            .arg(at_ms(now));
+        let mut items = self.apply(&inv, &Step::new("expired", &[])).await?;
+        let expired = int(&next(&mut items)?)?;
+        u32::try_from(expired)
+            .map_err(|_| QueueError::Internal(anyhow::anyhow!("expired {expired}")))
+    }
+}

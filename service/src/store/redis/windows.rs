@@ -1,0 +1,189 @@
+//! The steps that start from a window: read windows and services, open/pause/close, call,
+//! the steps on the held ticket, and transfer. Each builds one script invocation from the
+//! call and the layout.
+
+use redis::Value;
+
+use super::RedisStore;
+use super::args::{self, at_ms};
+use super::decode::{self, next};
+use super::keys;
+use super::reply::Step;
+use super::scripts::SCRIPTS;
+use crate::domain::{Now, ServiceId, TicketId, TicketView, WindowCommand, WindowNo, WindowStatus};
+use crate::error::{QueueError, QueueResult};
+use crate::hall::{Branch, Service, Window};
+use crate::store::ServiceStatus;
+
+fn layout_window(branch: &Branch, number: WindowNo) -> QueueResult<&Window> {
+    branch.window(number).ok_or_else(|| QueueError::NotFound {
+        what: "window",
+        name: format!("{number}' in branch '{}", branch.id),
+    })
+}
+
+/// Who to call: the next by the window's rule, or one ticket out of order.
+pub(super) enum Call<'a> {
+    Next,
+    Ticket(&'a TicketId),
+}
+
+impl RedisStore {
+    pub(super) async fn read_windows(&self, branch: &Branch) -> QueueResult<Vec<WindowStatus>> {
+        let mut inv = SCRIPTS.windows.prepare_invoke();
+        inv.key(self.prefix(branch));
+        for window in &branch.windows {
+            inv.arg(window.number.get());
+        }
+        let items = self.apply(&inv, &Step::new("read", &[])).await?;
+        let numbers = branch.windows.iter().map(|w| w.number);
+        numbers
+            .zip(items)
+            .map(|(number, value)| decode::window(number, value))
+            .collect()
+    }
+
+    pub(super) async fn read_services(
+        &self,
+        branch: &Branch,
+        now: &Now,
+    ) -> QueueResult<Vec<ServiceStatus>> {
+        let mut inv = SCRIPTS.services.prepare_invoke();
+        inv.key(self.prefix(branch)).arg(keys::day(now.day));
+        for service in &branch.services {
+            inv.arg(service.id.as_str());
+        }
+        let mut items = self.apply(&inv, &Step::new("read", &[])).await?;
+        let open = decode::open_windows(next(&mut items)?)?;
+        let ids = branch.services.iter().map(|s| &s.id);
+        ids.zip(items)
+            .map(|(id, value)| decode::service(branch, id, &open, value))
+            .collect()
+    }
+
+    pub(super) async fn command_window(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        command: &WindowCommand,
+    ) -> QueueResult<WindowStatus> {
+        layout_window(branch, window)?;
+        let (name, reason) = match command {
+            WindowCommand::Open => ("open", ""),
+            WindowCommand::Pause { reason } => ("pause", reason.as_str()),
+            WindowCommand::Close => ("close", ""),
+        };
+        let mut inv = SCRIPTS.set_window.prepare_invoke();
+        inv.key(self.prefix(branch))
+            .arg(window.get())
+            .arg(name)
+            .arg(reason);
+        let step = Step {
+            window: Some(window),
+            ..Step::new("set", &[])
+        };
+        let mut items = self.apply(&inv, &step).await?;
+        decode::window(window, next(&mut items)?)
+    }
+
+    /// WAITING → CALLED at `window`; `None` when nothing waits for a call-next.
+    pub(super) async fn call(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        call: Call<'_>,
+        now: &Now,
+    ) -> QueueResult<Option<TicketView>> {
+        let layout = layout_window(branch, window)?;
+        let mut inv = SCRIPTS.call.prepare_invoke();
+        inv.key(self.prefix(branch));
+        let mode = match call {
+            Call::Next => "next",
+            Call::Ticket(_) => "ticket",
+        };
+        inv.arg(mode)
+            .arg(window.get())
+            .arg(keys::day(now.day))
+            .arg(at_ms(now));
+        match call {
+            Call::Next => {
+                args::rule(&mut inv, layout.rule);
+                for service in args::window_services(branch, layout) {
+                    inv.arg(service.id.as_str()).arg(service.normal_rank());
+                }
+            }
+            Call::Ticket(id) => {
+                inv.arg(id.to_string());
+                for service in &layout.services {
+                    inv.arg(service.as_str());
+                }
+            }
+        }
+        let step = Step {
+            window: Some(window),
+            today: Some(now.day),
+            ..Step::new("called", &[crate::domain::TicketState::Waiting])
+        };
+        let mut items = self.apply(&inv, &step).await?;
+        items
+            .next()
+            .map(|value: Value| decode::view(branch, value))
+            .transpose()
+    }
+
+    /// Recall, start, complete or no-show (`name` as `step.lua` reads it) of the held ticket.
+    pub(super) async fn window_step(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        name: &str,
+        step: Step<'_>,
+        now: &Now,
+    ) -> QueueResult<TicketView> {
+        let layout = layout_window(branch, window)?;
+        let step = Step {
+            window: Some(window),
+            ..step
+        };
+        // Only a recall reads the service's facts; the window's own services cover it.
+        let guess: Vec<_> = if name == "recall" {
+            let services = args::window_services(branch, layout);
+            services.into_iter().cloned().collect()
+        } else {
+            Vec::new()
+        };
+        let prefix = self.prefix(branch);
+        let build = |facts: &[Service]| {
+            let mut inv = SCRIPTS.step.prepare_invoke();
+            inv.key(&prefix).arg(name).arg(window.get()).arg(at_ms(now));
+            args::service_facts(&mut inv, facts.iter());
+            inv
+        };
+        let mut items = self.apply_with_facts(branch, guess, build, &step).await?;
+        decode::view(branch, next(&mut items)?)
+    }
+
+    pub(super) async fn transfer_ticket(
+        &self,
+        branch: &Branch,
+        window: WindowNo,
+        target: &ServiceId,
+        to_front: bool,
+    ) -> QueueResult<TicketView> {
+        layout_window(branch, window)?;
+        let service = args::service_or_default(branch, target);
+        let mut inv = SCRIPTS.transfer.prepare_invoke();
+        inv.key(self.prefix(branch))
+            .arg(window.get())
+            .arg(target.as_str())
+            .arg(if to_front { "1" } else { "0" });
+        args::ranks(&mut inv, &service);
+        use crate::domain::TicketState::{Called, Serving};
+        let step = Step {
+            window: Some(window),
+            ..Step::new("transferred", &[Called, Serving])
+        };
+        let mut items = self.apply(&inv, &step).await?;
+        decode::view(branch, next(&mut items)?)
+    }
+}
