@@ -171,7 +171,10 @@ impl TestApp {
 
     /// Waits (at most `limit`) for the server to stop after a shutdown, returning its result.
     pub async fn wait_stopped(&mut self, limit: Duration) -> anyhow::Result<()> {
-        let server = self.server.take().context("the server was already awaited")?;
+        let server = self
+            .server
+            .take()
+            .context("the server was already awaited")?;
         tokio::time::timeout(limit, server)
             .await
             .context("the server did not stop in time")?

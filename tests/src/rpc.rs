@@ -2,6 +2,7 @@
 //! Each returns the gRPC result; a test uses `?` when the call must succeed and
 //! [`crate::assert_status`] when it must fail.
 
+use queuecall_proto::v1::queue_service_client::QueueServiceClient;
 use queuecall_proto::v1::{
     CallNextRequest, CallTicketRequest, CancelTicketRequest, Channel, CloseWindowRequest,
     CompleteServiceRequest, GetBranchRequest, GetTicketRequest, ListWaitingRequest,
@@ -9,7 +10,6 @@ use queuecall_proto::v1::{
     RequeueRequest, StartServiceRequest, TakeTicketRequest, TakeTicketResponse, Ticket,
     TransferRequest, Window,
 };
-use queuecall_proto::v1::queue_service_client::QueueServiceClient;
 use tonic::Status;
 use tonic::transport::Channel as Connection;
 
@@ -39,10 +39,15 @@ impl Api {
 
     /// Connects to `url` (`http://<ip>:<port>`).
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
-        Ok(Self::new(QueueServiceClient::connect(url.to_owned()).await?))
+        Ok(Self::new(
+            QueueServiceClient::connect(url.to_owned()).await?,
+        ))
     }
 
-    pub async fn take_with(&self, request: TakeTicketRequest) -> Result<TakeTicketResponse, Status> {
+    pub async fn take_with(
+        &self,
+        request: TakeTicketRequest,
+    ) -> Result<TakeTicketResponse, Status> {
         Ok(self.client.clone().take_ticket(request).await?.into_inner())
     }
 
@@ -63,7 +68,14 @@ impl Api {
         let request = GetTicketRequest {
             ticket_id: ticket_id.to_owned(),
         };
-        Ok(ticket_of(self.client.clone().get_ticket(request).await?.into_inner().ticket))
+        Ok(ticket_of(
+            self.client
+                .clone()
+                .get_ticket(request)
+                .await?
+                .into_inner()
+                .ticket,
+        ))
     }
 
     pub async fn waiting(&self, service: &str) -> Result<Vec<Ticket>, Status> {
@@ -71,26 +83,50 @@ impl Api {
             branch_id: BRANCH.to_owned(),
             service_id: service.to_owned(),
         };
-        Ok(self.client.clone().list_waiting(request).await?.into_inner().tickets)
+        Ok(self
+            .client
+            .clone()
+            .list_waiting(request)
+            .await?
+            .into_inner()
+            .tickets)
     }
 
     /// The numbers waiting for `service`, in calling order.
     pub async fn waiting_numbers(&self, service: &str) -> Result<Vec<String>, Status> {
-        Ok(self.waiting(service).await?.into_iter().map(|t| t.number).collect())
+        Ok(self
+            .waiting(service)
+            .await?
+            .into_iter()
+            .map(|t| t.number)
+            .collect())
     }
 
     pub async fn cancel(&self, ticket_id: &str) -> Result<Ticket, Status> {
         let request = CancelTicketRequest {
             ticket_id: ticket_id.to_owned(),
         };
-        Ok(ticket_of(self.client.clone().cancel_ticket(request).await?.into_inner().ticket))
+        Ok(ticket_of(
+            self.client
+                .clone()
+                .cancel_ticket(request)
+                .await?
+                .into_inner()
+                .ticket,
+        ))
     }
 
     pub async fn branch(&self, branch_id: &str) -> Result<queuecall_proto::v1::Branch, Status> {
         let request = GetBranchRequest {
             branch_id: branch_id.to_owned(),
         };
-        let branch = self.client.clone().get_branch(request).await?.into_inner().branch;
+        let branch = self
+            .client
+            .clone()
+            .get_branch(request)
+            .await?
+            .into_inner()
+            .branch;
         Ok(branch.expect("GetBranch answers with the branch"))
     }
 
@@ -119,7 +155,12 @@ impl Api {
             window,
             reason: reason.to_owned(),
         };
-        let answer = self.client.clone().pause_window(request).await?.into_inner();
+        let answer = self
+            .client
+            .clone()
+            .pause_window(request)
+            .await?
+            .into_inner();
         Ok(answer.window.expect("PauseWindow answers with the window"))
     }
 
@@ -128,7 +169,12 @@ impl Api {
             branch_id: BRANCH.to_owned(),
             window,
         };
-        let answer = self.client.clone().close_window(request).await?.into_inner();
+        let answer = self
+            .client
+            .clone()
+            .close_window(request)
+            .await?
+            .into_inner();
         Ok(answer.window.expect("CloseWindow answers with the window"))
     }
 
@@ -138,7 +184,13 @@ impl Api {
             branch_id: BRANCH.to_owned(),
             window,
         };
-        Ok(self.client.clone().call_next(request).await?.into_inner().ticket)
+        Ok(self
+            .client
+            .clone()
+            .call_next(request)
+            .await?
+            .into_inner()
+            .ticket)
     }
 
     /// CallNext that must find a ticket.
@@ -153,7 +205,14 @@ impl Api {
             window,
             ticket_id: ticket_id.to_owned(),
         };
-        Ok(ticket_of(self.client.clone().call_ticket(request).await?.into_inner().ticket))
+        Ok(ticket_of(
+            self.client
+                .clone()
+                .call_ticket(request)
+                .await?
+                .into_inner()
+                .ticket,
+        ))
     }
 
     pub async fn recall(&self, window: u32) -> Result<Ticket, Status> {
@@ -161,7 +220,14 @@ impl Api {
             branch_id: BRANCH.to_owned(),
             window,
         };
-        Ok(ticket_of(self.client.clone().recall(request).await?.into_inner().ticket))
+        Ok(ticket_of(
+            self.client
+                .clone()
+                .recall(request)
+                .await?
+                .into_inner()
+                .ticket,
+        ))
     }
 
     pub async fn start(&self, window: u32) -> Result<Ticket, Status> {
@@ -169,7 +235,14 @@ impl Api {
             branch_id: BRANCH.to_owned(),
             window,
         };
-        Ok(ticket_of(self.client.clone().start_service(request).await?.into_inner().ticket))
+        Ok(ticket_of(
+            self.client
+                .clone()
+                .start_service(request)
+                .await?
+                .into_inner()
+                .ticket,
+        ))
     }
 
     pub async fn complete(&self, window: u32) -> Result<Ticket, Status> {
@@ -186,24 +259,50 @@ impl Api {
             branch_id: BRANCH.to_owned(),
             window,
         };
-        Ok(ticket_of(self.client.clone().mark_no_show(request).await?.into_inner().ticket))
+        Ok(ticket_of(
+            self.client
+                .clone()
+                .mark_no_show(request)
+                .await?
+                .into_inner()
+                .ticket,
+        ))
     }
 
     pub async fn requeue(&self, ticket_id: &str) -> Result<Ticket, Status> {
         let request = RequeueRequest {
             ticket_id: ticket_id.to_owned(),
         };
-        Ok(ticket_of(self.client.clone().requeue(request).await?.into_inner().ticket))
+        Ok(ticket_of(
+            self.client
+                .clone()
+                .requeue(request)
+                .await?
+                .into_inner()
+                .ticket,
+        ))
     }
 
-    pub async fn transfer(&self, window: u32, target: &str, to_front: bool) -> Result<Ticket, Status> {
+    pub async fn transfer(
+        &self,
+        window: u32,
+        target: &str,
+        to_front: bool,
+    ) -> Result<Ticket, Status> {
         let request = TransferRequest {
             branch_id: BRANCH.to_owned(),
             window,
             target_service_id: target.to_owned(),
             to_front,
         };
-        Ok(ticket_of(self.client.clone().transfer(request).await?.into_inner().ticket))
+        Ok(ticket_of(
+            self.client
+                .clone()
+                .transfer(request)
+                .await?
+                .into_inner()
+                .ticket,
+        ))
     }
 
     /// Calls, starts and completes the next ticket at `window`; returns it DONE.

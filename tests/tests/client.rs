@@ -36,10 +36,16 @@ async fn the_typed_client_drives_a_ticket_and_maps_errors_by_code() -> anyhow::R
     assert!(!taken.replayed);
     let called = called.expect("A001 is called");
     assert_eq!(called.state(), TicketState::Called);
-    assert!(matches!(not_found, Err(ClientError::NotFound(_))), "{not_found:?}");
+    assert!(
+        matches!(not_found, Err(ClientError::NotFound(_))),
+        "{not_found:?}"
+    );
     assert!(matches!(invalid, Err(ClientError::InvalidArgument(m)) if m.contains("ticket_id")));
     assert!(matches!(refused, Err(ClientError::FailedPrecondition(m)) if m.contains("CALLED")));
-    assert!(matches!(exhausted, Err(ClientError::ResourceExhausted(_))), "{exhausted:?}");
+    assert!(
+        matches!(exhausted, Err(ClientError::ResourceExhausted(_))),
+        "{exhausted:?}"
+    );
     Ok(())
 }
 

@@ -3,10 +3,14 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use futures::future::join_all;
-use queuecall_tests::v1::{PriorityClass, TakeTicketRequest, TicketState, WindowState};
+use queuecall_tests::v1::{
+    ListWaitingRequest, PriorityClass, TakeTicketRequest, TicketState, WindowState,
+};
 use queuecall_tests::*;
 
 fn embedded_env(dir: &Path) -> Vec<(&'static str, String)> {
@@ -17,7 +21,10 @@ fn embedded_env(dir: &Path) -> Vec<(&'static str, String)> {
             dir.join("queuecall.sqlite").to_string_lossy().into_owned(),
         ),
         ("QUEUECALL_GRPC__PORT", "0".into()),
-        ("QUEUECALL_HALL_FILE", hall_file().to_string_lossy().into_owned()),
+        (
+            "QUEUECALL_HALL_FILE",
+            hall_file().to_string_lossy().into_owned(),
+        ),
         ("QUEUECALL_SHUTDOWN__DRAIN_SECONDS", "0".into()),
     ]
 }
@@ -86,43 +93,82 @@ async fn a_killed_service_restarts_with_every_ticket_window_and_next_number() ->
     Ok(())
 }
 
-#[tokio::test]
+/// A ticket of the busy branch's first service (daily limit 5,000).
+async fn take_busy(api: &Api) -> Result<String, Status> {
+    let request = TakeTicketRequest {
+        branch_id: BUSY_BRANCH.into(),
+        service_id: BUSY_SERVICES[0].into(),
+        ..TakeTicketRequest::default()
+    };
+    Ok(ticket_of(api.take_with(request).await?.ticket).number)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_acknowledged_ticket_survives_a_kill_during_heavy_taking() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let env = embedded_env(dir.path());
     let first = ServiceProcess::start(dir.path(), "first.log", &env).await?;
     let api = Api::connect(&first.url()).await?;
+    let count = Arc::new(AtomicUsize::new(0));
+    let killed = Arc::new(AtomicBool::new(false));
 
     // Act: eight clients take tickets as fast as they can; the service is killed meanwhile.
-    let takers = (0..8).map(|_| {
-        let api = api.clone();
-        tokio::spawn(async move {
-            let mut acknowledged = Vec::new();
-            while let Ok(ticket) = api.take(SOCIAL).await {
-                acknowledged.push(ticket.number);
-            }
-            acknowledged
+    let takers: Vec<_> = (0..8)
+        .map(|_| {
+            let (api, count, killed) = (api.clone(), count.clone(), killed.clone());
+            tokio::spawn(async move {
+                let mut acknowledged = Vec::new();
+                loop {
+                    match take_busy(&api).await {
+                        Ok(number) => acknowledged.push(number),
+                        Err(_) if killed.load(Ordering::SeqCst) => return Ok(acknowledged),
+                        Err(status) => anyhow::bail!("a take failed before the kill: {status:?}"),
+                    }
+                    count.fetch_add(1, Ordering::SeqCst);
+                }
+            })
         })
-    });
-    let takers: Vec<_> = takers.collect();
-    tokio::time::sleep(Duration::from_millis(700)).await;
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while count.load(Ordering::SeqCst) < 300 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    killed.store(true, Ordering::SeqCst);
     first.kill().await?;
     let mut acknowledged = BTreeSet::new();
     for taker in join_all(takers).await {
-        acknowledged.extend(taker?);
+        acknowledged.extend(taker??);
     }
     let second = ServiceProcess::start(dir.path(), "second.log", &env).await?;
     let api = Api::connect(&second.url()).await?;
 
     // Assert: every acknowledged ticket is there; numbers are gapless; none is reused.
-    assert!(acknowledged.len() > 10, "too few tickets before the kill: {acknowledged:?}");
-    let waiting: Vec<String> = api.waiting_numbers(SOCIAL).await?;
-    let kept: BTreeSet<String> = waiting.iter().cloned().collect();
+    assert!(
+        acknowledged.len() >= 300,
+        "too few tickets before the kill: {}",
+        acknowledged.len()
+    );
+    let request = ListWaitingRequest {
+        branch_id: BUSY_BRANCH.into(),
+        service_id: BUSY_SERVICES[0].into(),
+    };
+    let waiting = api
+        .client
+        .clone()
+        .list_waiting(request)
+        .await?
+        .into_inner()
+        .tickets;
+    let kept: BTreeSet<String> = waiting.iter().map(|t| t.number.clone()).collect();
     assert_eq!(kept.len(), waiting.len(), "no number twice");
-    assert!(acknowledged.is_subset(&kept), "lost: {:?}", acknowledged.difference(&kept));
-    let expected: BTreeSet<String> = (1..=kept.len()).map(|n| format!("A{n:03}")).collect();
-    assert_eq!(kept, expected, "numbers are gapless from A001");
-    let next = api.take(SOCIAL).await?;
-    assert_eq!(next.number, format!("A{:03}", kept.len() + 1));
+    assert!(
+        acknowledged.is_subset(&kept),
+        "lost: {:?}",
+        acknowledged.difference(&kept)
+    );
+    let expected: BTreeSet<String> = (1..=kept.len()).map(|n| format!("E{n:03}")).collect();
+    assert_eq!(kept, expected, "numbers are gapless from E001");
+    let next = take_busy(&api).await?;
+    assert_eq!(next, format!("E{:03}", kept.len() + 1));
     Ok(())
 }

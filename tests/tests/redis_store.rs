@@ -42,8 +42,7 @@ async fn take_once_redis_is_back(app: &TestApp) -> anyhow::Result<queuecall_test
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn redis_down_answers_unavailable_and_the_service_recovers_by_itself() -> anyhow::Result<()>
-{
+async fn redis_down_answers_unavailable_and_the_service_recovers_by_itself() -> anyhow::Result<()> {
     let mut server = RedisServer::start().await;
     let app = spawn_on(&server).await;
     let first = app.take(SOCIAL).await?;

@@ -7,9 +7,9 @@ use futures::future::join_all;
 use queuecall_tests::*;
 use tokio_stream::StreamExt;
 use tonic::transport::Channel;
+use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
-use tonic_health::pb::HealthCheckRequest;
 
 const QUEUE_SERVICE: &str = "queuecall.v1.QueueService";
 
@@ -25,10 +25,10 @@ async fn health(channel: Channel, service: &str) -> Result<ServingStatus, Status
 /// service; returns (service names, number of file descriptors).
 macro_rules! reflect {
     ($version:ident, $channel:expr) => {{
+        use tonic_reflection::pb::$version::ServerReflectionRequest;
         use tonic_reflection::pb::$version::server_reflection_client::ServerReflectionClient;
         use tonic_reflection::pb::$version::server_reflection_request::MessageRequest;
         use tonic_reflection::pb::$version::server_reflection_response::MessageResponse;
-        use tonic_reflection::pb::$version::ServerReflectionRequest;
         let requests = [
             MessageRequest::ListServices(String::new()),
             MessageRequest::FileContainingSymbol(QUEUE_SERVICE.to_owned()),
@@ -79,16 +79,24 @@ async fn reflection_v1_and_v1alpha_describe_the_queue_service() -> anyhow::Resul
     let (v1_services, v1_files) = reflect!(v1, app.channel().await);
     let (alpha_services, alpha_files) = reflect!(v1alpha, app.channel().await);
 
-    assert!(v1_services.iter().any(|s| s == QUEUE_SERVICE), "{v1_services:?}");
-    assert!(alpha_services.iter().any(|s| s == QUEUE_SERVICE), "{alpha_services:?}");
+    assert!(
+        v1_services.iter().any(|s| s == QUEUE_SERVICE),
+        "{v1_services:?}"
+    );
+    assert!(
+        alpha_services.iter().any(|s| s == QUEUE_SERVICE),
+        "{alpha_services:?}"
+    );
     assert!(v1_files > 0, "v1 found no file declaring {QUEUE_SERVICE}");
-    assert!(alpha_files > 0, "v1alpha found no file declaring {QUEUE_SERVICE}");
+    assert!(
+        alpha_files > 0,
+        "v1alpha found no file declaring {QUEUE_SERVICE}"
+    );
     Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn shutdown_reports_not_serving_finishes_in_flight_calls_then_stops() -> anyhow::Result<()>
-{
+async fn shutdown_reports_not_serving_finishes_in_flight_calls_then_stops() -> anyhow::Result<()> {
     // Arrange: a service with a one-second drain and calls on their way.
     let mut app = spawn_app_with(AppOptions {
         drain_seconds: 1,
@@ -115,14 +123,19 @@ async fn shutdown_reports_not_serving_finishes_in_flight_calls_then_stops() -> a
                 break;
             }
             Ok(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-            Err(status) => anyhow::bail!("the server stopped before reporting NOT_SERVING: {status:?}"),
+            Err(status) => {
+                anyhow::bail!("the server stopped before reporting NOT_SERVING: {status:?}")
+            }
         }
     }
     let taken = join_all(in_flight).await;
     let stopped = app.wait_stopped(Duration::from_secs(15)).await;
 
     // Assert
-    assert!(saw_not_serving, "health never reported NOT_SERVING during the drain");
+    assert!(
+        saw_not_serving,
+        "health never reported NOT_SERVING during the drain"
+    );
     let mut numbers = Vec::new();
     for result in taken {
         numbers.push(result??.number);
@@ -132,7 +145,10 @@ async fn shutdown_reports_not_serving_finishes_in_flight_calls_then_stops() -> a
     assert_eq!(numbers, expected, "every in-flight call finished");
     stopped?;
     let after = QueueServiceClient::connect(app.url()).await;
-    assert!(after.is_err(), "the server still accepts connections after stopping");
+    assert!(
+        after.is_err(),
+        "the server still accepts connections after stopping"
+    );
 
     let restarted = spawn_app_with(AppOptions {
         sqlite_path: app.sqlite_path.clone(),
@@ -147,12 +163,17 @@ async fn shutdown_reports_not_serving_finishes_in_flight_calls_then_stops() -> a
 async fn sigterm_stops_the_binary_after_reporting_not_serving() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let env = vec![
-        ("QUEUECALL_STORE__PATH", dir.path().join("q.sqlite").to_string_lossy().into_owned()),
+        (
+            "QUEUECALL_STORE__PATH",
+            dir.path().join("q.sqlite").to_string_lossy().into_owned(),
+        ),
         ("QUEUECALL_GRPC__PORT", "0".to_owned()),
         ("QUEUECALL_SHUTDOWN__DRAIN_SECONDS", "1".to_owned()),
     ];
     let mut service = ServiceProcess::start(dir.path(), "service.log", &env).await?;
-    let channel = tonic::transport::Endpoint::from_shared(service.url())?.connect().await?;
+    let channel = tonic::transport::Endpoint::from_shared(service.url())?
+        .connect()
+        .await?;
     let before = health(channel.clone(), QUEUE_SERVICE).await?;
 
     service.terminate().await?;
@@ -162,6 +183,10 @@ async fn sigterm_stops_the_binary_after_reporting_not_serving() -> anyhow::Resul
 
     assert_eq!(before, ServingStatus::Serving);
     assert_eq!(draining?, ServingStatus::NotServing, "{}", service.log());
-    assert!(status.success(), "exit status {status}; log:\n{}", service.log());
+    assert!(
+        status.success(),
+        "exit status {status}; log:\n{}",
+        service.log()
+    );
     Ok(())
 }

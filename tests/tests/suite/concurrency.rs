@@ -15,6 +15,8 @@ use queuecall_tests::*;
 use tonic::transport::Channel;
 
 type Client = QueueServiceClient<Channel>;
+/// Every (ticket id, window) CallNext answered at one window.
+type WindowCalls = tokio::task::JoinHandle<anyhow::Result<Vec<(String, u32)>>>;
 
 const TICKETS: usize = 2_000;
 const TAKERS: usize = 16;
@@ -69,7 +71,10 @@ async fn work_window(
     let mut calls = Vec::new();
     let at = |window| (BUSY_BRANCH.to_owned(), window);
     loop {
-        if keep_going.as_ref().is_some_and(|k| !k.load(Ordering::SeqCst)) {
+        if keep_going
+            .as_ref()
+            .is_some_and(|k| !k.load(Ordering::SeqCst))
+        {
             return Ok(calls);
         }
         let (branch_id, window) = at(window);
@@ -97,10 +102,7 @@ async fn work_window(
     }
 }
 
-async fn run_windows(
-    clients: &[Client],
-    keep_going: Option<Arc<AtomicBool>>,
-) -> Vec<tokio::task::JoinHandle<anyhow::Result<Vec<(String, u32)>>>> {
+async fn run_windows(clients: &[Client], keep_going: Option<Arc<AtomicBool>>) -> Vec<WindowCalls> {
     (1..=BUSY_WINDOWS)
         .map(|w| {
             let client = clients[w as usize % clients.len()].clone();
@@ -109,9 +111,7 @@ async fn run_windows(
         .collect()
 }
 
-async fn collect_calls(
-    windows: Vec<tokio::task::JoinHandle<anyhow::Result<Vec<(String, u32)>>>>,
-) -> anyhow::Result<Vec<(String, u32)>> {
+async fn collect_calls(windows: Vec<WindowCalls>) -> anyhow::Result<Vec<(String, u32)>> {
     let mut calls = Vec::new();
     for window in join_all(windows).await {
         calls.extend(window??);
@@ -158,18 +158,33 @@ pub async fn call_next_never_hands_one_ticket_to_two_windows(
     }
     taking.store(false, Ordering::SeqCst);
     let calls = collect_calls(windows).await?;
+    eprintln!(
+        "{} tickets taken ({} cancelled); {} called while taking",
+        taken.issued.len(),
+        taken.cancelled.len(),
+        calls.len()
+    );
 
     // Assert 1: numbers of each service are unique and gapless from 1.
     assert_eq!(taken.issued.len(), TICKETS);
     let mut numbers: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for ticket in &taken.issued {
-        let seq = ticket.number.trim_start_matches(|c: char| c.is_ascii_uppercase());
-        numbers.entry(ticket.service_id.as_str()).or_default().push(seq.parse()?);
+        let seq = ticket
+            .number
+            .trim_start_matches(|c: char| c.is_ascii_uppercase());
+        numbers
+            .entry(ticket.service_id.as_str())
+            .or_default()
+            .push(seq.parse()?);
     }
     for (service, seqs) in &mut numbers {
         seqs.sort_unstable();
         let expected: Vec<u32> = (1..=u32::try_from(seqs.len())?).collect();
-        assert!(*seqs == expected, "{service}: numbers are not 1..={}", seqs.len());
+        assert!(
+            *seqs == expected,
+            "{service}: numbers are not 1..={}",
+            seqs.len()
+        );
     }
     let issued: HashMap<&str, &Ticket> = taken.issued.iter().map(|t| (t.id.as_str(), t)).collect();
     assert_eq!(issued.len(), TICKETS, "ticket ids are unique");
@@ -177,7 +192,10 @@ pub async fn call_next_never_hands_one_ticket_to_two_windows(
     // Assert 2: no ticket was handed to two windows.
     let mut called: HashMap<&str, u32> = HashMap::new();
     for (id, window) in &calls {
-        assert!(issued.contains_key(id.as_str()), "{id} was called but never issued");
+        assert!(
+            issued.contains_key(id.as_str()),
+            "{id} was called but never issued"
+        );
         if let Some(first) = called.insert(id, *window) {
             panic!("{id} was handed to window {first} and to window {window}");
         }
@@ -189,7 +207,10 @@ pub async fn call_next_never_hands_one_ticket_to_two_windows(
         let ticket_id = t.id.clone();
         async move {
             let request = queuecall_tests::v1::GetTicketRequest { ticket_id };
-            client.get_ticket(request).await.map(|r| r.into_inner().ticket)
+            client
+                .get_ticket(request)
+                .await
+                .map(|r| r.into_inner().ticket)
         }
     }))
     .await;
@@ -214,13 +235,19 @@ pub async fn call_next_never_hands_one_ticket_to_two_windows(
     listed.sort();
     let mut expected_waiting: Vec<String> = still_waiting.iter().cloned().collect();
     expected_waiting.sort();
-    assert_eq!(listed, expected_waiting, "ListWaiting shows exactly the waiting tickets");
+    assert_eq!(
+        listed, expected_waiting,
+        "ListWaiting shows exactly the waiting tickets"
+    );
 
     // And once the windows have served the rest, everything not cancelled is done, once.
     let drained = collect_calls(run_windows(&clients, None).await).await?;
     let mut drained_ids: Vec<String> = drained.into_iter().map(|(id, _)| id).collect();
     drained_ids.sort();
-    assert_eq!(drained_ids, expected_waiting, "each waiting ticket is called once");
+    assert_eq!(
+        drained_ids, expected_waiting,
+        "each waiting ticket is called once"
+    );
     assert!(waiting_ids(&mut clients[0].clone()).await?.is_empty());
     let branch = app.branch(BUSY_BRANCH).await?;
     let issued_today: u32 = branch.services.iter().map(|s| s.issued_today).sum();
@@ -246,7 +273,11 @@ pub async fn racing_call_ticket_hands_a_ticket_to_one_window_only(
         }))
         .await;
 
-        let winners: Vec<u32> = races.iter().filter(|(_, r)| r.is_ok()).map(|(w, _)| *w).collect();
+        let winners: Vec<u32> = races
+            .iter()
+            .filter(|(_, r)| r.is_ok())
+            .map(|(w, _)| *w)
+            .collect();
         assert_eq!(winners.len(), 1, "{}: {races:?}", ticket.number);
         for (_, result) in races.into_iter().filter(|(_, r)| r.is_err()) {
             assert_status(result, Code::FailedPrecondition, &[&ticket.number]);

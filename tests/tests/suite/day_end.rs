@@ -50,12 +50,17 @@ pub async fn nothing_from_yesterday_can_be_called(store: StoreKind) -> anyhow::R
 
     app.clock.set(next_morning());
     let call_next = app.call_next(WINDOW_SOCIAL).await?;
-    let call_yesterday = app.call_ticket(WINDOW_SOCIAL, "test-centre.20261127.A002").await;
+    let call_yesterday = app
+        .call_ticket(WINDOW_SOCIAL, "test-centre.20261127.A002")
+        .await;
     let cancel_yesterday = app.cancel("test-centre.20261127.A001").await;
     let today = app.take(SOCIAL).await?;
     let called_today = app.call(WINDOW_OLDEST).await?;
 
-    assert!(call_next.is_none(), "yesterday's tickets are not callable: {call_next:?}");
+    assert!(
+        call_next.is_none(),
+        "yesterday's tickets are not callable: {call_next:?}"
+    );
     assert_status(call_yesterday, Code::FailedPrecondition, &["A002"]);
     assert_status(cancel_yesterday, Code::FailedPrecondition, &["EXPIRED"]);
     assert_eq!(today.id, "test-centre.20261128.A001");

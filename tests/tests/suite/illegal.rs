@@ -42,9 +42,16 @@ pub async fn cancel_is_refused_unless_the_ticket_waits(store: StoreKind) -> anyh
         let before = app.get(id).await?;
         let refused = app.cancel(id).await;
         assert_status(refused, Code::FailedPrecondition, &[state, "WAITING"]);
-        assert_eq!(app.get(id).await?, before, "a refused cancel changes nothing");
+        assert_eq!(
+            app.get(id).await?,
+            before,
+            "a refused cancel changes nothing"
+        );
     }
-    assert_eq!(app.cancel(STATES[5].0).await?.state(), TicketState::Cancelled);
+    assert_eq!(
+        app.cancel(STATES[5].0).await?.state(),
+        TicketState::Cancelled
+    );
     Ok(())
 }
 
@@ -76,9 +83,16 @@ pub async fn requeue_is_refused_for_waiting_serving_and_ended_tickets(
         let before = app.get(id).await?;
         let refused = app.requeue(id).await;
         assert_status(refused, Code::FailedPrecondition, &[state]);
-        assert_eq!(app.get(id).await?, before, "a refused requeue changes nothing");
+        assert_eq!(
+            app.get(id).await?,
+            before,
+            "a refused requeue changes nothing"
+        );
     }
-    assert_eq!(app.requeue(STATES[3].0).await?.state(), TicketState::Waiting);
+    assert_eq!(
+        app.requeue(STATES[3].0).await?.state(),
+        TicketState::Waiting
+    );
     Ok(())
 }
 
@@ -91,18 +105,56 @@ pub async fn window_steps_need_a_held_ticket_in_the_right_state(
     let called = WINDOW_SOCIAL;
     let serving = WINDOW_STRICT;
 
-    assert_status(app.recall(empty).await, Code::FailedPrecondition, &["holds no ticket"]);
-    assert_status(app.start(empty).await, Code::FailedPrecondition, &["holds no ticket"]);
-    assert_status(app.complete(empty).await, Code::FailedPrecondition, &["holds no ticket"]);
-    assert_status(app.no_show(empty).await, Code::FailedPrecondition, &["holds no ticket"]);
+    assert_status(
+        app.recall(empty).await,
+        Code::FailedPrecondition,
+        &["holds no ticket"],
+    );
+    assert_status(
+        app.start(empty).await,
+        Code::FailedPrecondition,
+        &["holds no ticket"],
+    );
+    assert_status(
+        app.complete(empty).await,
+        Code::FailedPrecondition,
+        &["holds no ticket"],
+    );
+    assert_status(
+        app.no_show(empty).await,
+        Code::FailedPrecondition,
+        &["holds no ticket"],
+    );
     let transfer = app.transfer(empty, TAX, false).await;
     assert_status(transfer, Code::FailedPrecondition, &["holds no ticket"]);
     let complete_called = app.complete(called).await;
-    assert_status(complete_called, Code::FailedPrecondition, &["A001", "CALLED"]);
-    assert_status(app.start(serving).await, Code::FailedPrecondition, &["A002", "SERVING"]);
-    assert_status(app.recall(serving).await, Code::FailedPrecondition, &["A002", "SERVING"]);
-    assert_status(app.no_show(serving).await, Code::FailedPrecondition, &["A002", "SERVING"]);
-    assert_eq!(app.get("test-centre.A001").await?.state(), TicketState::Called);
-    assert_eq!(app.get("test-centre.A002").await?.state(), TicketState::Serving);
+    assert_status(
+        complete_called,
+        Code::FailedPrecondition,
+        &["A001", "CALLED"],
+    );
+    assert_status(
+        app.start(serving).await,
+        Code::FailedPrecondition,
+        &["A002", "SERVING"],
+    );
+    assert_status(
+        app.recall(serving).await,
+        Code::FailedPrecondition,
+        &["A002", "SERVING"],
+    );
+    assert_status(
+        app.no_show(serving).await,
+        Code::FailedPrecondition,
+        &["A002", "SERVING"],
+    );
+    assert_eq!(
+        app.get("test-centre.A001").await?.state(),
+        TicketState::Called
+    );
+    assert_eq!(
+        app.get("test-centre.A002").await?.state(),
+        TicketState::Serving
+    );
     Ok(())
 }

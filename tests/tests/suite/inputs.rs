@@ -27,7 +27,11 @@ pub async fn take_ticket_rejects_empty_and_over_long_names_naming_the_field(
         (with(BRANCH, &long(65)), "service_id"),
         (with("test centre", SOCIAL), "branch_id"),
     ] {
-        assert_status(app.take_with(request).await, Code::InvalidArgument, &[field]);
+        assert_status(
+            app.take_with(request).await,
+            Code::InvalidArgument,
+            &[field],
+        );
     }
     assert_eq!(app.take(SOCIAL).await?.number, "A001", "nothing was issued");
     Ok(())
@@ -38,7 +42,13 @@ pub async fn take_ticket_rejects_malformed_phones_and_unknown_enum_numbers(
 ) -> anyhow::Result<()> {
     let app = spawn_app(store).await;
 
-    for phone in ["12345", "23812341234", "138123412345", "1381234123x", "+1 415 555 0100"] {
+    for phone in [
+        "12345",
+        "23812341234",
+        "138123412345",
+        "1381234123x",
+        "+1 415 555 0100",
+    ] {
         let request = TakeTicketRequest {
             phone: phone.into(),
             ..take_request(SOCIAL)
@@ -55,8 +65,16 @@ pub async fn take_ticket_rejects_malformed_phones_and_unknown_enum_numbers(
         channel: 42,
         ..take_request(SOCIAL)
     };
-    assert_status(app.take_with(priority).await, Code::InvalidArgument, &["priority_class"]);
-    assert_status(app.take_with(channel).await, Code::InvalidArgument, &["channel"]);
+    assert_status(
+        app.take_with(priority).await,
+        Code::InvalidArgument,
+        &["priority_class"],
+    );
+    assert_status(
+        app.take_with(channel).await,
+        Code::InvalidArgument,
+        &["channel"],
+    );
     assert_eq!(app.take(SOCIAL).await?.number, "A001", "nothing was issued");
     Ok(())
 }
@@ -68,7 +86,12 @@ pub async fn take_ticket_rejects_bad_idempotency_keys(store: StoreKind) -> anyho
         ..take_request(SOCIAL)
     };
 
-    for key in [long(129), "has space".into(), "键".into(), "tab\tkey".into()] {
+    for key in [
+        long(129),
+        "has space".into(),
+        "键".into(),
+        "tab\tkey".into(),
+    ] {
         let refused = app.take_with(keyed(&key)).await;
         assert_status(refused, Code::InvalidArgument, &["idempotency_key"]);
     }
@@ -186,7 +209,11 @@ pub async fn unknown_branches_services_windows_and_tickets_are_not_found(
     assert_status(branch_unknown, Code::NotFound, &["nowhere"]);
     assert_status(call_unknown_branch, Code::NotFound, &["nowhere"]);
     assert_status(open_unknown_branch, Code::NotFound, &["nowhere"]);
-    assert_status(transfer_unknown, Code::NotFound, &["target_service_id", "bakery"]);
+    assert_status(
+        transfer_unknown,
+        Code::NotFound,
+        &["target_service_id", "bakery"],
+    );
     assert_status(requeue_unknown, Code::NotFound, &["A404"]);
     Ok(())
 }

@@ -5,9 +5,7 @@ use std::time::Duration;
 use queuecall_tests::v1::TicketState;
 use queuecall_tests::*;
 
-pub async fn a_ticket_goes_from_called_to_serving_to_done(
-    store: StoreKind,
-) -> anyhow::Result<()> {
+pub async fn a_ticket_goes_from_called_to_serving_to_done(store: StoreKind) -> anyhow::Result<()> {
     let app = spawn_app(store).await;
     let taken = app.take(SOCIAL).await?;
     app.open(WINDOW_SOCIAL).await?;
@@ -28,7 +26,10 @@ pub async fn a_ticket_goes_from_called_to_serving_to_done(
     assert_eq!(seconds(serving.started_at.as_ref()), Some(t0 + 30));
     assert_eq!(done.state(), TicketState::Done);
     assert_eq!(seconds(done.ended_at.as_ref()), Some(t0 + 120));
-    assert_eq!(done.window, WINDOW_SOCIAL, "the ticket remembers its window");
+    assert_eq!(
+        done.window, WINDOW_SOCIAL,
+        "the ticket remembers its window"
+    );
     assert_eq!(app.get(&taken.id).await?, done);
     assert!(window.current_ticket.is_none(), "the window is free again");
     Ok(())
@@ -49,7 +50,10 @@ pub async fn recall_counts_up_to_the_services_limit(store: StoreKind) -> anyhow:
     assert_eq!(second.recall_count, 2);
     assert_status(third, Code::FailedPrecondition, &["A001", "2"]);
     assert_eq!(app.get("test-centre.A001").await?.recall_count, 2);
-    assert_eq!(app.no_show(WINDOW_SOCIAL).await?.state(), TicketState::NoShow);
+    assert_eq!(
+        app.no_show(WINDOW_SOCIAL).await?.state(),
+        TicketState::NoShow
+    );
     Ok(())
 }
 
@@ -97,9 +101,7 @@ pub async fn requeue_brings_a_missed_ticket_back_two_places_from_the_front(
     Ok(())
 }
 
-pub async fn requeue_of_a_called_ticket_lets_its_window_go(
-    store: StoreKind,
-) -> anyhow::Result<()> {
+pub async fn requeue_of_a_called_ticket_lets_its_window_go(store: StoreKind) -> anyhow::Result<()> {
     let app = spawn_app(store).await;
     for _ in 0..4 {
         app.take(SOCIAL).await?;
@@ -140,7 +142,10 @@ pub async fn requeue_with_few_waiting_goes_to_the_end_and_is_limited(
     assert_eq!(after_first, ["A002", "A001"]);
     assert_eq!(second.requeue_count, 2);
     assert_status(third, Code::FailedPrecondition, &["A001", "2"]);
-    assert_eq!(app.get("test-centre.A001").await?.state(), TicketState::NoShow);
+    assert_eq!(
+        app.get("test-centre.A001").await?.state(),
+        TicketState::NoShow
+    );
     Ok(())
 }
 
@@ -176,7 +181,10 @@ pub async fn transfer_keeps_the_tickets_place_in_time_and_its_original_service(
     assert_eq!(tax_queue, ["B001", "A001", "B002"]);
     assert!(social_window.current_ticket.is_none());
     assert_eq!(moved_again.service_id, SOCIAL);
-    assert_eq!(moved_again.original_service_id, SOCIAL, "the first service is kept");
+    assert_eq!(
+        moved_again.original_service_id, SOCIAL,
+        "the first service is kept"
+    );
     assert_eq!(app.waiting_numbers(SOCIAL).await?, ["A001"]);
     Ok(())
 }

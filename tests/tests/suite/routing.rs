@@ -73,7 +73,10 @@ pub async fn strict_order_calls_the_windows_first_service_before_older_tickets(
     let nothing_left = app.call_next(WINDOW_STRICT).await?;
 
     assert_eq!(calls, ["A001", "A002", "B001"]);
-    assert!(nothing_left.is_none(), "CallNext answers no ticket when none waits");
+    assert!(
+        nothing_left.is_none(),
+        "CallNext answers no ticket when none waits"
+    );
     Ok(())
 }
 
@@ -151,7 +154,11 @@ pub async fn ratio_calls_the_other_kind_when_the_wanted_kind_is_not_waiting(
     let next = serve(&app, WINDOW_RATIO, 2).await?;
 
     assert_eq!(only_normal, ["HD001", "HD002", "HD003"]);
-    assert_eq!(next, ["HD005", "HD004"], "the cycle is back at its priority turn");
+    assert_eq!(
+        next,
+        ["HD005", "HD004"],
+        "the cycle is back at its priority turn"
+    );
     Ok(())
 }
 
@@ -177,9 +184,16 @@ pub async fn call_ticket_calls_one_waiting_ticket_out_of_order(
     assert!(called.called_at.is_some());
     assert_eq!(called.recall_count, 0);
     assert_status(taken_twice, Code::FailedPrecondition, &["A003", "CALLED"]);
-    assert_status(not_served_here, Code::FailedPrecondition, &["does not serve", SOCIAL]);
+    assert_status(
+        not_served_here,
+        Code::FailedPrecondition,
+        &["does not serve", SOCIAL],
+    );
     assert_status(other_service, Code::FailedPrecondition, &[PERMITS]);
     assert_eq!(app.waiting_numbers(SOCIAL).await?, ["A001", "A002"]);
-    assert_eq!(app.get("test-centre.A001").await?.state(), TicketState::Waiting);
+    assert_eq!(
+        app.get("test-centre.A001").await?.state(),
+        TicketState::Waiting
+    );
     Ok(())
 }

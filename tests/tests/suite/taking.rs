@@ -97,12 +97,19 @@ pub async fn an_idempotency_key_replays_the_same_ticket_without_using_a_number(
 
     assert!(!first.replayed, "the first take issues the ticket");
     assert!(again.replayed, "the retry replays it");
-    assert_eq!(ticket_of(again.ticket).id, ticket_of(first.ticket.clone()).id);
+    assert_eq!(
+        ticket_of(again.ticket).id,
+        ticket_of(first.ticket.clone()).id
+    );
     assert_eq!(other.number, "A002", "the replay used no number");
     assert!(after_call.replayed);
     let replayed = ticket_of(after_call.ticket);
     assert_eq!(replayed.number, "A001");
-    assert_eq!(replayed.state(), TicketState::Called, "replayed as it is now");
+    assert_eq!(
+        replayed.state(),
+        TicketState::Called,
+        "replayed as it is now"
+    );
     Ok(())
 }
 
@@ -121,7 +128,10 @@ pub async fn an_idempotency_key_is_scoped_to_the_service_day(
     let today = app.take_with(request).await?;
 
     assert_eq!(yesterday.id, "test-centre.20261127.A002");
-    assert!(!today.replayed, "a new day issues a new ticket for the same key");
+    assert!(
+        !today.replayed,
+        "a new day issues a new ticket for the same key"
+    );
     assert_eq!(ticket_of(today.ticket).id, "test-centre.20261128.A001");
     Ok(())
 }
@@ -207,9 +217,19 @@ pub async fn phones_are_only_ever_returned_masked(store: StoreKind) -> anyhow::R
     assert_eq!(got.masked_phone, "138****5678");
     assert_eq!(listed[0].masked_phone, "138****5678");
     assert_eq!(without_phone.masked_phone, "");
-    for answer in [format!("{taken:?}"), format!("{got:?}"), format!("{listed:?}")] {
-        assert!(!answer.contains("12345678"), "a full phone leaked: {answer}");
-        assert!(!answer.contains("1234 5678"), "a full phone leaked: {answer}");
+    for answer in [
+        format!("{taken:?}"),
+        format!("{got:?}"),
+        format!("{listed:?}"),
+    ] {
+        assert!(
+            !answer.contains("12345678"),
+            "a full phone leaked: {answer}"
+        );
+        assert!(
+            !answer.contains("1234 5678"),
+            "a full phone leaked: {answer}"
+        );
     }
     Ok(())
 }
@@ -229,6 +249,10 @@ pub async fn cancel_ends_a_waiting_ticket_and_takes_it_out_of_the_queue(
     assert_eq!(app.get(&first.id).await?.state(), TicketState::Cancelled);
     assert_eq!(app.waiting_numbers(SOCIAL).await?, ["A002"]);
     assert_eq!(app.get("test-centre.A002").await?.people_ahead, 0);
-    assert_eq!(app.take(SOCIAL).await?.number, "A003", "numbers are never reused");
+    assert_eq!(
+        app.take(SOCIAL).await?.number,
+        "A003",
+        "numbers are never reused"
+    );
     Ok(())
 }

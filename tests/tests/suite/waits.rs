@@ -21,7 +21,11 @@ pub async fn people_ahead_counts_the_waiting_tickets_in_front(
     assert_eq!(called.people_ahead, 0, "a called ticket has nobody ahead");
     assert_eq!(app.get("test-centre.A002").await?.people_ahead, 0);
     assert_eq!(app.get("test-centre.A004").await?.people_ahead, 1);
-    assert_eq!(app.get("test-centre.B001").await?.people_ahead, 0, "per service");
+    assert_eq!(
+        app.get("test-centre.B001").await?.people_ahead,
+        0,
+        "per service"
+    );
     Ok(())
 }
 
@@ -45,7 +49,10 @@ pub async fn the_wait_falls_back_to_the_seed_and_divides_by_open_windows(
     let two_windows = app.get(third).await?.estimated_wait_seconds;
 
     assert_eq!(app.get("test-centre.A001").await?.estimated_wait_seconds, 0);
-    assert_eq!(no_window_open, 600, "2 ahead x 300 s, as if one window were open");
+    assert_eq!(
+        no_window_open, 600,
+        "2 ahead x 300 s, as if one window were open"
+    );
     assert_eq!(one_window, 600);
     assert_eq!(three_windows, 200);
     assert_eq!(two_windows, 300, "paused windows do not count");
@@ -76,7 +83,10 @@ pub async fn the_wait_follows_measured_service_times(store: StoreKind) -> anyhow
     let branch = app.branch(BRANCH).await?;
 
     assert_eq!(after_one.people_ahead, 2);
-    assert_eq!(after_one.estimated_wait_seconds, 120, "2 ahead x 60 s measured");
+    assert_eq!(
+        after_one.estimated_wait_seconds, 120,
+        "2 ahead x 60 s measured"
+    );
     assert_eq!(after_two.people_ahead, 1);
     assert_eq!(
         after_two.estimated_wait_seconds, 72,
@@ -86,7 +96,10 @@ pub async fn the_wait_follows_measured_service_times(store: StoreKind) -> anyhow
     let social = &branch.services[0];
     assert_eq!(social.id, SOCIAL);
     assert_eq!(social.waiting, 2);
-    assert_eq!(social.estimated_wait_seconds, 72, "2 waiting x 72 s / 2 windows");
+    assert_eq!(
+        social.estimated_wait_seconds, 72,
+        "2 waiting x 72 s / 2 windows"
+    );
     Ok(())
 }
 

@@ -23,7 +23,12 @@ pub async fn get_branch_shows_the_layout_with_every_window_closed(
         .collect();
     assert_eq!(
         services,
-        [(SOCIAL, "A", 500), (TAX, "B", 500), (PERMITS, "C", 3), (HOUSING, "HD", 500)]
+        [
+            (SOCIAL, "A", 500),
+            (TAX, "B", 500),
+            (PERMITS, "C", 3),
+            (HOUSING, "HD", 500)
+        ]
     );
     assert_eq!(branch.services[0].name, "社保医保");
     assert_eq!(branch.services[0].waiting, 2);
@@ -47,7 +52,12 @@ pub async fn get_branch_shows_the_layout_with_every_window_closed(
     assert_eq!(branch.windows[0].service_ids, [SOCIAL, TAX]);
     assert_eq!(branch.windows[0].name, "综合窗口一");
     for window in &branch.windows {
-        assert_eq!(window.state(), WindowState::Closed, "window {}", window.number);
+        assert_eq!(
+            window.state(),
+            WindowState::Closed,
+            "window {}",
+            window.number
+        );
         assert_eq!(window.branch_id, BRANCH);
         assert!(window.current_ticket.is_none());
     }
@@ -81,7 +91,10 @@ pub async fn open_pause_and_close_move_a_window_between_states(
     assert_eq!(reopened.pause_reason, "", "opening clears the reason");
     assert_eq!(closed.state(), WindowState::Closed);
     assert_status(pause_closed, Code::FailedPrecondition, &["CLOSED"]);
-    assert_eq!(app.window(WINDOW_SOCIAL).await?.state(), WindowState::Closed);
+    assert_eq!(
+        app.window(WINDOW_SOCIAL).await?.state(),
+        WindowState::Closed
+    );
     Ok(())
 }
 
@@ -130,7 +143,11 @@ pub async fn a_window_holding_a_ticket_cannot_call_again_or_close(
     assert_status(second_call, Code::FailedPrecondition, &["A001", "CALLED"]);
     assert_status(call_out_of_order, Code::FailedPrecondition, &["A001"]);
     assert_status(close, Code::FailedPrecondition, &["A001", "CALLED"]);
-    assert_status(close_serving, Code::FailedPrecondition, &["A001", "SERVING"]);
+    assert_status(
+        close_serving,
+        Code::FailedPrecondition,
+        &["A001", "SERVING"],
+    );
     assert_eq!(close_free.state(), WindowState::Closed);
     assert_eq!(app.waiting_numbers(SOCIAL).await?, ["A002"]);
     Ok(())
@@ -149,15 +166,15 @@ pub async fn a_paused_window_keeps_its_ticket_but_cannot_recall_it(
     let shown = app.window(WINDOW_SOCIAL).await?;
 
     assert_status(recall, Code::FailedPrecondition, &["PAUSED"]);
-    let held = shown.current_ticket.expect("the paused window still holds A001");
+    let held = shown
+        .current_ticket
+        .expect("the paused window still holds A001");
     assert_eq!(held.number, "A001");
     assert_eq!(held.recall_count, 0);
     Ok(())
 }
 
-pub async fn get_branch_shows_the_ticket_each_window_holds(
-    store: StoreKind,
-) -> anyhow::Result<()> {
+pub async fn get_branch_shows_the_ticket_each_window_holds(store: StoreKind) -> anyhow::Result<()> {
     let app = spawn_app(store).await;
     app.take(SOCIAL).await?;
     app.take(TAX).await?;
@@ -171,16 +188,29 @@ pub async fn get_branch_shows_the_ticket_each_window_holds(
     let branch = app.branch(BRANCH).await?;
 
     let holding = |n: u32| {
-        let window = branch.windows.iter().find(|w| w.number == n).expect("window");
+        let window = branch
+            .windows
+            .iter()
+            .find(|w| w.number == n)
+            .expect("window");
         window
             .current_ticket
             .as_ref()
             .map(|t| (t.number.clone(), t.state()))
     };
-    assert_eq!(holding(WINDOW_SOCIAL), Some(("A001".into(), TicketState::Called)));
-    assert_eq!(holding(WINDOW_TAX), Some(("B001".into(), TicketState::Serving)));
+    assert_eq!(
+        holding(WINDOW_SOCIAL),
+        Some(("A001".into(), TicketState::Called))
+    );
+    assert_eq!(
+        holding(WINDOW_TAX),
+        Some(("B001".into(), TicketState::Serving))
+    );
     assert_eq!(holding(WINDOW_PERMITS), None);
-    assert_eq!(branch.windows[WINDOW_PERMITS as usize - 1].state(), WindowState::Open);
+    assert_eq!(
+        branch.windows[WINDOW_PERMITS as usize - 1].state(),
+        WindowState::Open
+    );
     assert_eq!(branch.services[0].waiting, 0);
     assert_eq!(branch.services[0].issued_today, 1);
     Ok(())
