@@ -119,7 +119,7 @@ impl QueueError {
 
     pub fn unavailable(store: &str, cause: impl std::fmt::Display) -> Self {
         Self::Unavailable(format!(
-            "{store} is unreachable ({cause}); the queue is unchanged, retry shortly"
+            "{store} is unreachable ({cause}); retry shortly (a retried TakeTicket with the same idempotency key cannot issue twice)"
         ))
     }
 }
