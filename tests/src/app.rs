@@ -35,6 +35,9 @@ pub struct AppOptions {
     /// Redis: another server than `QUEUECALL_TEST_REDIS_URL` (it is not checked at start, so a
     /// test may start the service while that server is down).
     pub redis_url: Option<String>,
+    /// Redis: this key prefix instead of a fresh one (a second replica on the same queue);
+    /// the keys are then left to the app that created the prefix.
+    pub redis_key_prefix: Option<String>,
     /// Embedded: this SQLite file instead of a fresh one (to restart on the same file).
     pub sqlite_path: Option<PathBuf>,
     /// `shutdown.drain_seconds`.
@@ -46,6 +49,7 @@ impl AppOptions {
         Self {
             store,
             redis_url: None,
+            redis_key_prefix: None,
             sqlite_path: None,
             drain_seconds: 0,
         }
@@ -103,14 +107,16 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
                     url
                 }
             };
-            let prefix = RedisPrefix::unique(&url);
-            let value = store_value(&[
-                ("kind", "redis"),
-                ("url", &url),
-                ("key_prefix", &prefix.prefix),
-            ]);
-            redis = Some(prefix);
-            value
+            let prefix = match &options.redis_key_prefix {
+                Some(shared) => shared.clone(),
+                None => {
+                    let own = RedisPrefix::unique(&url);
+                    let prefix = own.prefix.clone();
+                    redis = Some(own);
+                    prefix
+                }
+            };
+            store_value(&[("kind", "redis"), ("url", &url), ("key_prefix", &prefix)])
         }
     };
     let settings = settings(store, options.drain_seconds).expect("test settings deserialize");
@@ -157,7 +163,8 @@ impl TestApp {
             .advance(chrono::Duration::from_std(by).expect("a short duration"));
     }
 
-    /// Redis: the server URL and this test's key prefix.
+    /// Redis: the server URL and the key prefix this app created (None for a replica that
+    /// shares another app's prefix).
     pub fn redis_prefix(&self) -> Option<(&str, &str)> {
         self.redis
             .as_ref()

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use queuecall_tests::v1::TicketState;
+use queuecall_tests::v1::{TicketState, WindowState};
 use queuecall_tests::*;
 
 async fn spawn_on(server: &RedisServer) -> TestApp {
@@ -140,5 +140,62 @@ async fn every_key_of_a_branch_shares_one_hash_tag() -> anyhow::Result<()> {
     let expected: std::collections::BTreeSet<String> =
         [BRANCH, VILLAGE].iter().map(|b| (*b).to_owned()).collect();
     assert_eq!(tags, expected, "one hash tag per branch: {keys:?}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_on_one_redis_serve_one_queue() -> anyhow::Result<()> {
+    let first = spawn_app(StoreKind::Redis).await;
+    let (url, prefix) = first.redis_prefix().expect("a Redis app");
+    let second = spawn_app_with(AppOptions {
+        redis_url: Some(url.to_owned()),
+        redis_key_prefix: Some(prefix.to_owned()),
+        ..AppOptions::new(StoreKind::Redis)
+    })
+    .await;
+    for replica in [&first, &second] {
+        for _ in 0..20 {
+            replica.take(SOCIAL).await?;
+        }
+    }
+    for window in [WINDOW_STRICT, WINDOW_OLDEST, WINDOW_SOCIAL] {
+        first.open(window).await?;
+    }
+
+    let calls = futures::future::join_all(
+        [
+            (&first, WINDOW_STRICT),
+            (&second, WINDOW_OLDEST),
+            (&second, WINDOW_SOCIAL),
+        ]
+        .map(|(replica, window)| async move {
+            let mut numbers = Vec::new();
+            while let Some(ticket) = replica.call_next(window).await? {
+                numbers.push(ticket.number);
+                replica.no_show(window).await?;
+            }
+            anyhow::Ok(numbers)
+        }),
+    )
+    .await;
+
+    let mut numbers = Vec::new();
+    for called in calls {
+        numbers.extend(called?);
+    }
+    numbers.sort();
+    let expected: Vec<String> = (1..=40).map(|n| format!("A{n:03}")).collect();
+    assert_eq!(
+        numbers, expected,
+        "each ticket called once across the replicas"
+    );
+    assert_eq!(
+        second.window(WINDOW_STRICT).await?.state(),
+        WindowState::Open
+    );
+    assert_eq!(
+        first.get("test-centre.A040").await?.state(),
+        TicketState::NoShow
+    );
     Ok(())
 }
