@@ -162,7 +162,7 @@ impl Queue {
         let Issued { view, replayed } = self.store.take_ticket(&branch, &new, &now).await?;
         if !replayed {
             tracing::info!(branch = %branch.id, ticket = %view.ticket.id.number, service = %new.service,
-                priority = new.priority.as_str(), channel = new.channel.as_str(), phone = ?new.phone, "ticket issued");
+                priority = new.priority.as_str(), channel = new.channel.as_str(), phone = new.phone.as_ref().map_or_else(String::new, crate::domain::Phone::masked), "ticket issued");
         }
         Ok((Self::info(&branch, view), replayed))
     }
