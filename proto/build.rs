@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let protos = ["queuecall/v1/queue.proto"];
+    let protos = ["queuecall/v1/queue.proto", "queuecall/v1/display.proto"];
     for proto in protos {
         println!("cargo:rerun-if-changed={proto}");
     }

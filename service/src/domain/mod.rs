@@ -1,11 +1,13 @@
 //! The words of DESIGN.md as types. Wire messages become these once, at the gRPC adapter;
 //! deeper code never re-checks a phone number or a ticket id.
 
+mod event;
 mod ids;
 mod phone;
 mod ticket;
 mod window;
 
+pub use event::{Event, EventKind};
 pub use ids::{BranchId, ServiceId, TicketId, TicketNumber, TicketRef, WindowNo};
 pub use phone::Phone;
 pub use ticket::{Channel, NewTicket, PriorityClass, Ticket, TicketState, TicketView};

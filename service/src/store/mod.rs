@@ -71,18 +71,43 @@
 //! - **windows** / **services**: one entry per window / service of the layout, in layout order.
 //! - Errors of the backing store (connection refused, time-out) are
 //!   [`QueueError::unavailable`]; a failed call has changed nothing.
+//!
+//! # Events (hall displays)
+//! Every step that changes the board appends events to the branch's event log *in the same
+//! atomic step* (the same Lua script; the same SQLite transaction and lock), so a step that
+//! commits is always published and one that fails never is. Ids are per branch, 1, 2, 3, …
+//! without gaps, never reused, also across restarts (Redis: a counter key and a Stream
+//! `<prefix>:{branch}:events` whose entry id is `<event id>-0`, trimmed to about
+//! `event_retention` entries; embedded: a table in the same SQLite file, pruned to the last
+//! `event_retention` per branch, [`DEFAULT_EVENT_RETENTION`] unless configured). Which events:
+//! - take_ticket (not a replay), cancel_ticket, requeue: `QueueChanged` of the ticket's service
+//!   (a requeue of a CALLED ticket first a `WindowChanged` of the window that let it go);
+//! - set_window: `WindowChanged`, only when the state or the reason actually changed;
+//! - call_next / call_ticket: `Called` (recall_count 0), then `QueueChanged` of its service;
+//! - recall: `Called` with the new recall_count;
+//! - start_service, complete_service, mark_no_show: `WindowChanged` (current ticket SERVING /
+//!   none / none);
+//! - transfer: `WindowChanged` (none), then `QueueChanged` of the target service;
+//! - expire_past_days: nothing (past days are not on today's board).
+//! `QueueChanged.waiting` and `WindowChanged` carry absolute values after the step, so applying
+//! an event twice is harmless.
 
 pub mod memory;
 pub mod redis;
 
 use async_trait::async_trait;
 
-use crate::domain::{
-    NewTicket, Now, ServiceId, Ticket, TicketId, TicketView, WindowCommand, WindowNo, WindowStatus,
-};
-use crate::error::QueueResult;
+use std::time::Duration;
 
+use crate::domain::{
+    Event, NewTicket, Now, ServiceId, Ticket, TicketId, TicketView, WindowCommand, WindowNo,
+    WindowStatus,
+};
+use crate::error::{QueueError, QueueResult};
 use crate::hall::Branch;
+
+/// Events kept per branch for displays that resume, unless configured otherwise.
+pub const DEFAULT_EVENT_RETENTION: usize = 10_000;
 
 /// Keys of one rank span this wide: more than 86,400,000 ms × 1000.
 pub const RANK_SPAN: f64 = 1e11;
@@ -100,6 +125,19 @@ pub struct ServiceStatus {
     pub issued_today: u32,
     pub avg_service_ms: Option<u64>,
     pub open_windows: u32,
+}
+
+/// A branch's board as of one event id, read in one atomic step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoardSnapshot {
+    /// The last event the board reflects; 0 when the branch has had none.
+    pub last_event_id: u64,
+    /// In layout order.
+    pub windows: Vec<WindowStatus>,
+    /// In layout order.
+    pub services: Vec<ServiceStatus>,
+    /// The latest `Called` events still retained, oldest first.
+    pub recent_calls: Vec<Event>,
 }
 
 /// What TakeTicket returns: the ticket, and whether an idempotency key replayed it.
@@ -217,4 +255,57 @@ pub trait QueueStore: Send + Sync + 'static {
 
     /// Ok when the store answers; UNAVAILABLE otherwise.
     async fn ping(&self) -> QueueResult<()>;
+
+    /// The board and the id of the last event it reflects, in one atomic step, with at most
+    /// `recent_calls` of the latest calls.
+    async fn snapshot(
+        &self,
+        branch: &Branch,
+        now: &Now,
+        recent_calls: usize,
+    ) -> QueueResult<BoardSnapshot> {
+        let _ = (branch, now, recent_calls);
+        Err(QueueError::Unavailable(
+            "this store keeps no event log yet".into(),
+        ))
+    }
+
+    /// The id of the branch's last event; 0 when it has had none.
+    async fn last_event_id(&self, branch: &Branch) -> QueueResult<u64> {
+        let _ = branch;
+        Err(QueueError::Unavailable(
+            "this store keeps no event log yet".into(),
+        ))
+    }
+
+    /// Events with an id above `after`, oldest first, at most `max`. `None` when events after
+    /// `after` are no longer all retained, or `after` is above the last id (the log was reset):
+    /// the caller must resync from a snapshot.
+    async fn events_after(
+        &self,
+        branch: &Branch,
+        after: u64,
+        max: usize,
+    ) -> QueueResult<Option<Vec<Event>>> {
+        let _ = (branch, after, max);
+        Err(QueueError::Unavailable(
+            "this store keeps no event log yet".into(),
+        ))
+    }
+
+    /// As [`QueueStore::events_after`], but when there is none yet waits up to `wait` for the
+    /// next (Redis: `XREAD BLOCK` on a connection of its own, so other calls are not held up;
+    /// embedded: a notification). `Some(vec![])` when the wait ended with nothing new.
+    async fn wait_events(
+        &self,
+        branch: &Branch,
+        after: u64,
+        max: usize,
+        wait: Duration,
+    ) -> QueueResult<Option<Vec<Event>>> {
+        let _ = (branch, after, max, wait);
+        Err(QueueError::Unavailable(
+            "this store keeps no event log yet".into(),
+        ))
+    }
 }
