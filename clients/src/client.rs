@@ -1,12 +1,17 @@
 //! `QueueClient`: the generated `QueueService` client with plain arguments and typed errors.
-//! This file connects; `rpc.rs` holds one method per RPC.
+//! This file connects; `rpc.rs` holds one method per RPC. `display.rs` is the same for the
+//! DisplayService streams, and `follow.rs` keeps a branch's stream alive across restarts.
 
 use std::time::Duration;
 
 use tonic::transport::{Channel, Endpoint};
 
+mod display;
+mod follow;
 mod rpc;
 
+pub use display::{BoardItem, DisplayClient};
+pub use follow::{FollowItem, backoff, follow_branch};
 pub use rpc::{TakeTicket, Taken};
 
 use crate::error::ClientError;
@@ -76,7 +81,7 @@ impl QueueClient {
 }
 
 /// `127.0.0.1:50051` → `http://127.0.0.1:50051`; a URI with a scheme is kept as it is.
-fn endpoint_uri(endpoint: &str) -> Result<String, ClientError> {
+pub(crate) fn endpoint_uri(endpoint: &str) -> Result<String, ClientError> {
     let endpoint = endpoint.trim();
     if endpoint.is_empty() {
         return Err(ClientError::Connect("the endpoint is empty".to_owned()));
@@ -89,7 +94,7 @@ fn endpoint_uri(endpoint: &str) -> Result<String, ClientError> {
 }
 
 /// An error and its sources, `outer: inner: root`, without repeats.
-fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next = Some(err);
     while let Some(err) = next {

@@ -12,10 +12,19 @@
 //! - a window: one line ([`window_line`]), `window 5 (综合窗口) paused: lunch`;
 //! - a branch: [`queue`], a services table and a windows table.
 //!
+//! - a display stream: one line per item ([`follow_line`]), or the whole board for a
+//!   terminal ([`board()`]).
+//!
 //! Phone numbers are only ever printed masked ([`masked_phone`]).
 
+mod board;
+mod display;
 mod queue;
 
+pub use board::{board, status};
+pub use display::{
+    announcement, board_line, event_line, follow_line, snapshot_reason, ticket_watch_line,
+};
 pub use queue::queue;
 
 use crate::Taken;
@@ -177,3 +186,7 @@ pub fn window_line(window: &pb::Window) -> String {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 pub(crate) mod tests;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod display_tests;

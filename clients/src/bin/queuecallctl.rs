@@ -1,4 +1,5 @@
-//! `queuecallctl`: take tickets, run a window and watch a branch's queue from the terminal.
+//! `queuecallctl`: take tickets, run a window, watch a branch's queue and show the live hall
+//! board from the terminal.
 //! `queuecallctl --help` documents every command, the output and the exit status.
 
 mod cli;
@@ -12,6 +13,8 @@ use clap::Parser;
 async fn main() -> ExitCode {
     let args = cli::args::Cli::parse();
     match cli::run::run(args).await {
+        // `display` and `watch` printed as they went.
+        Ok(text) if text.is_empty() => ExitCode::SUCCESS,
         Ok(text) => {
             // A closed stdout (`| head`) is not worth a panic.
             let _ = writeln!(std::io::stdout().lock(), "{text}");

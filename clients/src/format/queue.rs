@@ -127,7 +127,7 @@ fn cells<const N: usize>(titles: [&str; N]) -> Vec<String> {
 }
 
 /// Pads every column but the last to its widest cell plus two spaces.
-fn table(rows: &[Vec<String>]) -> Vec<String> {
+pub(super) fn table(rows: &[Vec<String>]) -> Vec<String> {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|c| {

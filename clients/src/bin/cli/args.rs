@@ -3,7 +3,33 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use queuecall_client::{TakeTicket, pb};
 
-const OUTPUT_HELP: &str = "\
+/// What `display` and `watch` print; part of both `--help` and `display --help`.
+macro_rules! display_help {
+    () => {
+        "\
+display <branch> keeps running (across service restarts: it reconnects with backoff up to
+  2 s and resumes after the last event id it saw) until Ctrl-C or SIGTERM, exit status 0.
+  On a terminal it redraws the whole board on every change: the latest call large
+  (「请A023号到5号窗口办理」), the last 8 calls, each window's state and ticket, each
+  service's waiting count and estimated wait, and a status line (`connected · last event
+  12`, `reconnecting in 0.4 s · ...`). When stdout is not a terminal (a pipe, a test) it
+  prints one line per item instead, flushed at once:
+      connected                                 the stream is (re)established
+      snapshot <last event id> <reason>         reason initial|resume_too_old|fell_behind
+      event <id> called <number> window <n> (recall <count>)
+      event <id> window <n> <open|paused|closed>[: <pause reason>][, <number> <called|serving>]
+      event <id> queue <service> waiting <count>
+      reconnecting                              the stream broke; the cause goes to stderr
+  e.g. `snapshot 11 initial`, `event 12 called A023 window 5 (recall 0)`,
+  `event 13 window 5 open, A023 called`, `event 14 queue social-security waiting 3`.
+watch <ticket> prints one line per change of the ticket until it reaches a final state,
+  then exits 0: `A023 waiting for social-security, 2 ahead, about 10 min`,
+  `A023 called to window 5`, `A023 being served at window 5`, `A023 done at window 5`."
+    };
+}
+
+const OUTPUT_HELP: &str = concat!(
+    "\
 Ticket ids: the full id `<branch>.<yyyymmdd>.<number>`, the short form `<branch>.<number>`
 (that number today), or just the number (`A023`), which means `<--branch>.A023`.
 
@@ -34,15 +60,20 @@ Output (stdout, stable; scripts may rely on it):
   ISSUED NAME, each row followed by `  waiting: <numbers in calling order>` or
   `  waiting: -`) and a windows table (WINDOW STATE CURRENT SERVICES NAME).
 
+",
+    display_help!(),
+    "
 Errors go to stderr as `error: <code>: <message>`, code one of invalid_argument,
 not_found, failed_precondition, already_exists, resource_exhausted, unavailable, connect,
 deadline_exceeded, internal, ...
 
 Exit status: 0 success (also `nothing waiting`); 2 invalid_argument, not_found,
 failed_precondition or a malformed command line; 3 unavailable, connect or
-deadline_exceeded (the service cannot be reached); 1 any other error.";
+deadline_exceeded (the service cannot be reached); 1 any other error."
+);
 
-/// Queue-calling from the terminal: take tickets, run a window, watch a branch's queue.
+/// Queue-calling from the terminal: take tickets, run a window, watch a branch's queue, show
+/// the live hall board.
 #[derive(Debug, Parser)]
 #[command(name = "queuecallctl", version, after_long_help = OUTPUT_HELP)]
 pub struct Cli {
@@ -92,6 +123,19 @@ pub enum Command {
     Queue {
         /// Only this service (and the windows serving it).
         service: Option<String>,
+    },
+    /// The live hall board of a branch, until Ctrl-C; keeps running across service restarts.
+    #[command(after_long_help = display_help!())]
+    Display {
+        /// The branch to show; defaults to --branch.
+        // Not named `branch`: that id belongs to the global option.
+        #[arg(value_name = "BRANCH")]
+        shown: Option<String>,
+    },
+    /// Follow one ticket: a line on every change until it is done, cancelled or expired.
+    Watch {
+        /// `A023`, `<branch>.A023` or `<branch>.<yyyymmdd>.A023`.
+        ticket_id: String,
     },
 }
 

@@ -272,3 +272,43 @@ fn bare_numbers_get_the_branch() {
     assert_eq!(ticket_ref("b1", "b2.A023"), "b2.A023");
     assert_eq!(ticket_ref("b1", "b1.20261127.A023"), "b1.20261127.A023");
 }
+
+#[test]
+fn display_defaults_to_no_branch_and_takes_one() {
+    assert_eq!(command(&["display"]), Command::Display { shown: None });
+    assert_eq!(
+        command(&["display", "town-1"]),
+        Command::Display {
+            shown: Some("town-1".to_owned())
+        }
+    );
+    let cli = Cli::try_parse_from(["queuecallctl", "display", "--branch", "b2"]).unwrap();
+    assert_eq!(cli.branch, "b2");
+    assert_eq!(cli.command, Command::Display { shown: None });
+}
+
+#[test]
+fn watch_needs_a_ticket() {
+    assert_eq!(
+        command(&["watch", "A023"]),
+        Command::Watch {
+            ticket_id: "A023".to_owned()
+        }
+    );
+    assert_eq!(fails(&["watch"]), ErrorKind::MissingRequiredArgument);
+}
+
+#[test]
+fn help_documents_the_display_lines() {
+    let help = Cli::command().render_long_help().to_string();
+    for needle in [
+        "snapshot <last event id> <reason>",
+        "event <id> called <number> window <n> (recall <count>)",
+        "event <id> queue <service> waiting <count>",
+        "reconnecting",
+        "connected",
+        "Ctrl-C",
+    ] {
+        assert!(help.contains(needle), "--help lacks {needle}");
+    }
+}

@@ -6,11 +6,23 @@ use queuecall_client::{ClientError, QueueClient, format};
 use tonic::Code;
 
 use super::args::{Cli, Command, WindowAction, ticket_ref};
+use super::display;
 
-/// Runs the command and returns what to print on stdout.
+/// Runs the command and returns what to print on stdout (`display` and `watch` print as
+/// they go and return nothing).
 pub async fn run(cli: Cli) -> Result<String, ClientError> {
-    let mut client = QueueClient::connect(&cli.server).await?;
     let branch = cli.branch.as_str();
+    match &cli.command {
+        Command::Display { shown } => {
+            let shown = shown.as_deref().unwrap_or(branch);
+            return display::display(&cli.server, shown).await;
+        }
+        Command::Watch { ticket_id } => {
+            return display::watch(&cli.server, &ticket_ref(branch, ticket_id)).await;
+        }
+        _ => {}
+    }
+    let mut client = QueueClient::connect(&cli.server).await?;
     match cli.command {
         Command::Take(take) => {
             let taken = client.take_ticket(take.into_take(branch)).await?;
@@ -28,6 +40,7 @@ pub async fn run(cli: Cli) -> Result<String, ClientError> {
         }
         Command::Window { number, action } => window(&mut client, branch, number, action).await,
         Command::Queue { service } => queue(&mut client, branch, service.as_deref()).await,
+        Command::Display { .. } | Command::Watch { .. } => Ok(String::new()),
     }
 }
 
