@@ -80,6 +80,13 @@ pub async fn spawn_app(store: StoreKind) -> TestApp {
 /// Starts the service as `options` say. Panics (failing the test) with the reason when it
 /// cannot start, including when the test Redis is unreachable.
 pub async fn spawn_app_with(options: AppOptions) -> TestApp {
+    spawn_app_configured(options, Mapping::new()).await
+}
+
+/// As [`spawn_app_with`], with `extra` merged into the settings as a configuration file
+/// would give them (nested mappings merge key by key; for example
+/// `display: {branch_buffer: 8}`).
+pub async fn spawn_app_configured(options: AppOptions, extra: Mapping) -> TestApp {
     init_test_logs();
     let mut dir = None;
     let mut sqlite_path = None;
@@ -119,7 +126,8 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
             store_value(&[("kind", "redis"), ("url", &url), ("key_prefix", &prefix)])
         }
     };
-    let settings = settings(store, options.drain_seconds).expect("test settings deserialize");
+    let settings =
+        settings(store, options.drain_seconds, extra).expect("test settings deserialize");
     let clock = Arc::new(ManualClock::new(crate::start_of_test_day()));
     let app = Application::build_with_clock(settings, clock.clone())
         .await
@@ -169,6 +177,19 @@ impl TestApp {
         self.redis
             .as_ref()
             .map(|r| (r.url.as_str(), r.prefix.as_str()))
+    }
+
+    /// Options that start a second replica on this app's Redis queue (same server, same key
+    /// prefix); the keys stay this app's to delete.
+    pub fn replica_options(&self) -> AppOptions {
+        let (url, prefix) = self
+            .redis_prefix()
+            .expect("a replica needs an app that created its Redis prefix");
+        AppOptions {
+            redis_url: Some(url.to_owned()),
+            redis_key_prefix: Some(prefix.to_owned()),
+            ..AppOptions::new(StoreKind::Redis)
+        }
     }
 
     /// The handle the binary's signal handler uses.
@@ -226,7 +247,7 @@ fn store_value(fields: &[(&str, &str)]) -> Value {
 }
 
 /// The settings a test runs with, given as the configuration file would give them.
-fn settings(store: Value, drain_seconds: u64) -> anyhow::Result<Settings> {
+fn settings(store: Value, drain_seconds: u64, extra: Mapping) -> anyhow::Result<Settings> {
     let mut grpc = Mapping::new();
     grpc.insert("host".into(), "127.0.0.1".into());
     grpc.insert("port".into(), 0u16.into());
@@ -244,7 +265,20 @@ fn settings(store: Value, drain_seconds: u64) -> anyhow::Result<Settings> {
     );
     root.insert("log".into(), Value::Mapping(log));
     root.insert("shutdown".into(), Value::Mapping(shutdown));
+    merge(&mut root, extra);
     serde_yaml::from_value(Value::Mapping(root)).context("queuecall::config::Settings")
+}
+
+/// Merges `extra` into `into`: mappings key by key, anything else replaced.
+fn merge(into: &mut Mapping, extra: Mapping) {
+    for (key, value) in extra {
+        match (into.get_mut(&key), value) {
+            (Some(Value::Mapping(old)), Value::Mapping(new)) => merge(old, new),
+            (_, value) => {
+                into.insert(key, value);
+            }
+        }
+    }
 }
 
 /// `QUEUECALL_TEST_LOG=debug cargo test …` shows the service's logs.

@@ -3,23 +3,33 @@
 //! ([`RedisServer`]), the built binaries ([`ServiceProcess`], [`run_cli`]), and small
 //! request and assertion helpers so that a test reads as arrange / act / assert.
 
+mod announce;
 mod app;
 mod assert;
+mod board;
+mod cli_stream;
 mod hall;
 mod process;
 mod redis_server;
 mod redis_store;
 mod rpc;
 mod time;
+mod watch;
 
-pub use app::{AppOptions, StoreKind, TestApp, spawn_app, spawn_app_with};
+pub use announce::{
+    announcement_english, announcement_text, assert_announcement, chinese_numeral, spelled_number,
+};
+pub use app::{AppOptions, StoreKind, TestApp, spawn_app, spawn_app_configured, spawn_app_with};
 pub use assert::{assert_status, ticket_of};
+pub use board::{BoardState, HeldTicket, WindowBoard, call_of, calls_of, describe};
+pub use cli_stream::{CliProcess, Stream};
 pub use hall::*;
 pub use process::{CliOutput, ServiceProcess, binary_path, run_cli};
 pub use redis_server::RedisServer;
 pub use redis_store::{redis_key_count, redis_keys, require_redis, test_redis_url};
 pub use rpc::{Api, take_request};
 pub use time::{seconds, shanghai, start_of_test_day};
+pub use watch::{BranchWatch, TicketWatch, WATCH_TIMEOUT, watch_branch_error, watch_ticket_error};
 
 pub use queuecall_proto::v1;
 pub use queuecall_proto::v1::queue_service_client::QueueServiceClient;

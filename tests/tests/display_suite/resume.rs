@@ -1,0 +1,138 @@
+//! Resume after a dropped connection: inside the retention exactly the missed events, then
+//! live; too old (or above the last id) a fresh snapshot marked RESUME_TOO_OLD.
+
+use queuecall_tests::v1::SnapshotReason;
+use queuecall_tests::*;
+use serde_yaml::{Mapping, Value};
+
+use super::{assert_board_matches, resume, watch};
+
+pub async fn resuming_with_the_last_seen_id_replays_exactly_the_missed_events_then_goes_live(
+    store: StoreKind,
+) -> anyhow::Result<()> {
+    // Arrange: a watcher reads three events, then its connection drops.
+    let app = spawn_app(store).await;
+    let mut first = watch(&app, BRANCH).await?;
+    let snapshot = first.snapshot_for(SnapshotReason::Initial).await;
+    for _ in 0..3 {
+        app.take(SOCIAL).await?;
+    }
+    let mut events = first.events_through(snapshot.last_event_id + 3).await;
+    let seen = first.last_id().expect("three events read");
+    drop(first);
+    app.open(WINDOW_SOCIAL).await?;
+    app.serve_next(WINDOW_SOCIAL).await?;
+    app.call(WINDOW_SOCIAL).await?;
+    app.take(TAX).await?;
+
+    // Act: resume with the last id seen; then one more call, live.
+    let mut resumed = resume(&app, BRANCH, seen).await?;
+    let mut missed = Vec::new();
+    for _ in 0..8 {
+        missed.push(resumed.event().await); // an event, not a snapshot, and id seen + 1, …
+    }
+    app.recall(WINDOW_SOCIAL).await?;
+    let live = resumed.event().await;
+
+    // Assert
+    let described: Vec<String> = events.iter().chain(&missed).map(describe).collect();
+    assert_eq!(
+        described,
+        [
+            "queue social-security 1",
+            "queue social-security 2",
+            "queue social-security 3",
+            "window 4 open",
+            "called A001@4",
+            "queue social-security 2",
+            "window 4 open serving A001",
+            "window 4 open",
+            "called A002@4",
+            "queue social-security 1",
+            "queue tax 1",
+        ]
+    );
+    assert_eq!(live.id, seen + 9);
+    assert_eq!(describe(&live), "recalled A002@4 #1");
+    events.extend(missed);
+    events.push(live);
+    assert_board_matches(&app, BRANCH, &snapshot, &events).await?;
+
+    // Resuming with the very last id: nothing replayed, the next change comes live.
+    let last = events.last().map_or(0, |e| e.id);
+    let mut current = resume(&app, BRANCH, last).await?;
+    app.take(SOCIAL).await?;
+    let next = current.event().await;
+    assert_eq!(
+        (next.id, describe(&next)),
+        (last + 1, "queue social-security 2".to_owned())
+    );
+    Ok(())
+}
+
+/// Events kept per branch in the test below.
+const RETENTION: u64 = 20;
+/// More than the retention plus what Redis's approximate trimming (`MAXLEN ~`, whole
+/// 100-entry stream nodes) may keep beyond it.
+const EVENTS: u64 = 300;
+
+/// The settings that keep `n` events per branch.
+// ASSUMPTION (to check once the store helpers land it): `store.event_retention`.
+fn retention_settings(n: u64) -> Mapping {
+    let mut store = Mapping::new();
+    store.insert("event_retention".into(), n.into());
+    let mut root = Mapping::new();
+    root.insert("store".into(), Value::Mapping(store));
+    root
+}
+
+pub async fn resuming_with_an_id_older_than_the_retention_gets_a_fresh_snapshot(
+    store: StoreKind,
+) -> anyhow::Result<()> {
+    // Arrange: 300 events on a branch that keeps 20.
+    let app = spawn_app_configured(AppOptions::new(store), retention_settings(RETENTION)).await;
+    for n in 0..EVENTS {
+        app.take(if n % 2 == 0 { SOCIAL } else { TAX }).await?;
+    }
+
+    // Act
+    let mut too_old = resume(&app, BRANCH, 1).await?;
+    let mut recent = resume(&app, BRANCH, EVENTS - 5).await?;
+
+    // Assert: a fresh snapshot, then live; a recent id still replays.
+    let snapshot = too_old.snapshot_for(SnapshotReason::ResumeTooOld).await;
+    assert_eq!(snapshot.last_event_id, EVENTS);
+    assert_eq!(
+        BoardState::of_snapshot(&snapshot),
+        BoardState::of_branch(&app.branch(BRANCH).await?)
+    );
+    let replayed = recent.events_through(EVENTS).await;
+    assert_eq!(
+        replayed.iter().map(|e| e.id).collect::<Vec<_>>(),
+        (EVENTS - 4..=EVENTS).collect::<Vec<_>>()
+    );
+    app.take(SOCIAL).await?;
+    assert_eq!(too_old.event().await.id, EVENTS + 1);
+    assert_eq!(recent.event().await.id, EVENTS + 1);
+    Ok(())
+}
+
+pub async fn resuming_with_an_id_above_the_last_gets_a_fresh_snapshot(
+    store: StoreKind,
+) -> anyhow::Result<()> {
+    let app = spawn_app(store).await;
+    for _ in 0..3 {
+        app.take(SOCIAL).await?;
+    }
+
+    let mut ahead = resume(&app, BRANCH, 100).await?;
+    let snapshot = ahead.snapshot_for(SnapshotReason::ResumeTooOld).await;
+    let board = BoardState::of_branch(&app.branch(BRANCH).await?);
+    app.take(TAX).await?;
+    let live = ahead.event().await;
+
+    assert_eq!(snapshot.last_event_id, 3);
+    assert_eq!(BoardState::of_snapshot(&snapshot), board);
+    assert_eq!((live.id, describe(&live)), (4, "queue tax 1".to_owned()));
+    Ok(())
+}
