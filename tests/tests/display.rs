@@ -23,8 +23,8 @@ macro_rules! display_suite {
         mod $name {
             display_tests! { $store;
                 ordered::a_watcher_gets_the_board_then_every_event_in_order,
-                ordered::announcements_spell_numbers_and_windows_and_say_recalls,
-                ordered::the_snapshot_shows_windows_waits_and_the_latest_calls_without_phones,
+                announce::announcements_spell_numbers_and_windows_and_say_recalls,
+                snapshot::the_snapshot_shows_windows_waits_and_the_latest_calls_without_phones,
                 resume::resuming_with_the_last_seen_id_replays_exactly_the_missed_events_then_goes_live,
                 resume::resuming_with_an_id_older_than_the_retention_gets_a_fresh_snapshot,
                 resume::resuming_with_an_id_above_the_last_gets_a_fresh_snapshot,

@@ -1,10 +1,12 @@
 //! The display suite. Every test takes the store to run against and is expanded once per
 //! store by `display_suite!` in `tests/display.rs`; `replicas` runs on Redis only.
 
+pub mod announce;
 pub mod ordered;
 pub mod replicas;
 pub mod resume;
 pub mod slow;
+pub mod snapshot;
 pub mod ticket;
 
 use queuecall_tests::v1::{BranchEvent, BranchSnapshot, SnapshotReason, TicketCalled};
