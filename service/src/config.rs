@@ -12,13 +12,15 @@ use figment::Figment;
 use figment::providers::{Env, Format, Toml, Yaml};
 use serde::Deserialize;
 
+pub use crate::display::DisplaySettings;
+
 /// The environment variable naming the configuration file when `--config` is not given.
 pub const CONFIG_ENV: &str = "QUEUECALL_CONFIG";
 /// The prefix of every environment override.
 pub const ENV_PREFIX: &str = "QUEUECALL_";
 /// Top-level keys an environment variable may set; other `QUEUECALL_*` variables (such as
 /// `QUEUECALL_CONFIG`, or ones meant for `queuecallctl`) are not configuration of the service.
-const SECTIONS: [&str; 5] = ["grpc", "store", "hall_file", "log", "shutdown"];
+const SECTIONS: [&str; 6] = ["grpc", "display", "store", "hall_file", "log", "shutdown"];
 
 /// Everything the service reads at start-up.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
@@ -30,6 +32,8 @@ pub struct Settings {
     pub hall_file: Option<PathBuf>,
     pub log: LogSettings,
     pub shutdown: ShutdownSettings,
+    /// Limits of the hall display streams.
+    pub display: DisplaySettings,
 }
 
 /// Where the gRPC server listens.

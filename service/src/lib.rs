@@ -2,6 +2,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod display;
 pub mod domain;
 pub mod error;
 pub mod grpc;

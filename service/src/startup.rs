@@ -1,6 +1,6 @@
 //! Building and running the service. `build` opens the store, loads the hall and binds the
 //! gRPC listener (so port 0 works and the address is known before serving); `run_until_stopped`
-//! serves QueueService, health and reflection until SIGTERM, SIGINT or
+//! serves QueueService, DisplayService, health and reflection until SIGTERM, SIGINT or
 //! [`ShutdownHandle::shutdown`], then stops in order: health NOT_SERVING, drain, stop.
 
 use std::net::SocketAddr;
@@ -8,6 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use queuecall_proto::v1::display_service_server::{
+    DisplayServiceServer, SERVICE_NAME as DISPLAY_SERVICE_NAME,
+};
 use queuecall_proto::v1::queue_service_server::{QueueServiceServer, SERVICE_NAME};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -17,7 +20,8 @@ use tonic_health::server::HealthReporter;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Settings, StoreSettings, mask_url};
-use crate::grpc::QueueApi;
+use crate::display::Display;
+use crate::grpc::{DisplayApi, QueueApi};
 use crate::hall::{Hall, demo, file};
 use crate::queue::Queue;
 use crate::store::QueueStore;
@@ -53,6 +57,7 @@ pub struct Application {
     listener: TcpListener,
     addr: SocketAddr,
     queue: Arc<Queue>,
+    display: Arc<Display>,
     drain: Duration,
     shutdown: ShutdownHandle,
 }
@@ -79,10 +84,12 @@ impl Application {
         let addr = listener
             .local_addr()
             .context("cannot read the bound gRPC address")?;
+        let display = Display::new(Arc::clone(&queue), settings.display.clone());
         Ok(Self {
             listener,
             addr,
             queue,
+            display,
             drain: Duration::from_secs(settings.shutdown.drain_seconds),
             shutdown: ShutdownHandle::new(),
         })
@@ -91,6 +98,11 @@ impl Application {
     /// The address the gRPC server is bound to.
     pub fn grpc_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The hall displays' streams (gRPC DisplayService and the web display share it).
+    pub fn display(&self) -> Arc<Display> {
+        Arc::clone(&self.display)
     }
 
     pub fn shutdown_handle(&self) -> ShutdownHandle {
@@ -108,6 +120,7 @@ impl Application {
             listener,
             addr,
             queue,
+            display,
             drain,
             shutdown,
         } = self;
@@ -118,6 +131,9 @@ impl Application {
         health.set_service_status("", ServingStatus::Serving).await;
         health
             .set_service_status(SERVICE_NAME, ServingStatus::Serving)
+            .await;
+        health
+            .set_service_status(DISPLAY_SERVICE_NAME, ServingStatus::Serving)
             .await;
         let reflection_v1 = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(queuecall_proto::FILE_DESCRIPTOR_SET)
@@ -136,9 +152,12 @@ impl Application {
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)
             .add_service(QueueServiceServer::new(QueueApi::new(queue)))
+            .add_service(DisplayServiceServer::new(DisplayApi::new(Arc::clone(
+                &display,
+            ))))
             .serve_with_incoming_shutdown(
                 TcpIncoming::from(listener).with_nodelay(Some(true)),
-                stop_in_order(shutdown.clone(), health, drain),
+                stop_in_order(shutdown.clone(), health, drain, Arc::clone(&display)),
             )
             .await
             .context("the gRPC server failed");
@@ -192,7 +211,12 @@ async fn open_store(settings: &StoreSettings) -> anyhow::Result<Arc<dyn QueueSto
 
 /// The future that ends serving: waits for a signal or the handle, marks health
 /// NOT_SERVING, waits the drain, then resolves.
-async fn stop_in_order(shutdown: ShutdownHandle, health: HealthReporter, drain: Duration) {
+async fn stop_in_order(
+    shutdown: ShutdownHandle,
+    health: HealthReporter,
+    drain: Duration,
+    display: Arc<Display>,
+) {
     let cause = tokio::select! {
         cause = os_signal() => {
             shutdown.shutdown();
@@ -211,7 +235,12 @@ async fn stop_in_order(shutdown: ShutdownHandle, health: HealthReporter, drain: 
     health
         .set_service_status(SERVICE_NAME, ServingStatus::NotServing)
         .await;
+    health
+        .set_service_status(DISPLAY_SERVICE_NAME, ServingStatus::NotServing)
+        .await;
     tokio::time::sleep(drain).await;
+    // Display streams never end by themselves; end them so the server can stop.
+    display.close();
     tracing::info!("drain over; closing connections");
 }
 

@@ -1,10 +1,14 @@
 //! The gRPC face of the service: thin adapters from `queuecall.v1` messages to the domain
 //! [`Queue`](crate::queue::Queue) (`queue_api`), with request parsing (`parse`), response
-//! conversion (`convert`) and the one error-to-status mapping (`status`) kept apart.
+//! conversion (`convert`) and the one error-to-status mapping (`status`) kept apart. The hall
+//! displays' streams (`display_api`) convert display views in `display_convert`.
 
 pub mod convert;
+pub mod display_api;
+pub mod display_convert;
 pub mod parse;
 pub mod queue_api;
 pub mod status;
 
+pub use display_api::DisplayApi;
 pub use queue_api::QueueApi;

@@ -1,0 +1,72 @@
+//! `queuecall.v1.DisplayService` over [`Display`]: each RPC parses its request, asks the
+//! display for the stream, and converts its items (`display_convert`). Errors travel as
+//! `QueueError` and become a status in `status`.
+
+use std::sync::Arc;
+
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use queuecall_proto::v1 as pb;
+use queuecall_proto::v1::display_service_server::DisplayService;
+use tonic::{Request, Response, Status};
+
+use super::{convert, display_convert, parse};
+use crate::display::Display;
+use crate::error::QueueError;
+
+type Answer<T> = Result<Response<T>, Status>;
+type Items<T> = BoxStream<'static, Result<T, Status>>;
+
+/// The gRPC face of the hall displays.
+#[derive(Clone)]
+pub struct DisplayApi {
+    display: Arc<Display>,
+}
+
+impl DisplayApi {
+    pub fn new(display: Arc<Display>) -> Self {
+        Self { display }
+    }
+}
+
+#[tonic::async_trait]
+impl DisplayService for DisplayApi {
+    type WatchBranchStream = Items<pb::WatchBranchResponse>;
+    type WatchTicketStream = Items<pb::WatchTicketResponse>;
+
+    #[tracing::instrument(skip_all, fields(rpc = "WatchBranch", branch = %request.get_ref().branch_id, resume = request.get_ref().resume_after_event_id))]
+    async fn watch_branch(
+        &self,
+        request: Request<pb::WatchBranchRequest>,
+    ) -> Answer<Self::WatchBranchStream> {
+        let request = request.into_inner();
+        let branch = parse::branch(&request.branch_id)?;
+        let resume = Some(request.resume_after_event_id).filter(|id| *id > 0);
+        let layout = self
+            .display
+            .queue()
+            .hall()
+            .branch(&branch)
+            .cloned()
+            .ok_or_else(|| QueueError::not_found("branch", &branch))?;
+        let items = self.display.watch_branch(&branch, resume).await?;
+        let items = items.map(move |item| Ok(display_convert::watch_item(&layout, &item)));
+        Ok(Response::new(items.boxed()))
+    }
+
+    #[tracing::instrument(skip_all, fields(rpc = "WatchTicket", ticket = %request.get_ref().ticket_id))]
+    async fn watch_ticket(
+        &self,
+        request: Request<pb::WatchTicketRequest>,
+    ) -> Answer<Self::WatchTicketStream> {
+        let ticket = parse::ticket(&request.get_ref().ticket_id)?;
+        let infos = self.display.watch_ticket(ticket).await?;
+        let infos = infos.map(|info| match info {
+            Ok(info) => Ok(pb::WatchTicketResponse {
+                ticket: Some(convert::ticket_info(&info)),
+            }),
+            Err(err) => Err(Status::from(err)),
+        });
+        Ok(Response::new(infos.boxed()))
+    }
+}
