@@ -3,7 +3,6 @@
 
 use queuecall_tests::v1::SnapshotReason;
 use queuecall_tests::*;
-use serde_yaml::{Mapping, Value};
 
 use super::{assert_board_matches, resume, watch};
 
@@ -70,30 +69,46 @@ pub async fn resuming_with_the_last_seen_id_replays_exactly_the_missed_events_th
     Ok(())
 }
 
-/// Events kept per branch in the test below.
-const RETENTION: u64 = 20;
-/// More than the retention plus what Redis's approximate trimming (`MAXLEN ~`, whole
-/// 100-entry stream nodes) may keep beyond it.
-const EVENTS: u64 = 300;
+/// Events a branch keeps: the service has no setting for it (yet), so the default.
+const RETENTION: u64 = queuecall::store::DEFAULT_EVENT_RETENTION as u64;
+/// Pause-and-open rounds per window: 6 windows × (1 + 2 × 875) = 10,506 events, more than
+/// the retention plus what Redis's approximate trimming (`MAXLEN ~`, whole 100-entry stream
+/// nodes) may keep beyond it.
+const ROUNDS: u64 = RETENTION / 12 + 42;
+const EVENTS: u64 = BRANCH_WINDOWS.len() as u64 * (1 + 2 * ROUNDS);
 
-/// The settings that keep `n` events per branch.
-// ASSUMPTION (to check once the store helpers land it): `store.event_retention`.
-fn retention_settings(n: u64) -> Mapping {
-    let mut store = Mapping::new();
-    store.insert("event_retention".into(), n.into());
-    let mut root = Mapping::new();
-    root.insert("store".into(), Value::Mapping(store));
-    root
+/// Opens every window of the test branch, then pauses and opens each `ROUNDS` times, one
+/// task per window: one event per request.
+async fn toggle_windows(app: &TestApp) -> anyhow::Result<()> {
+    let mut tasks = Vec::new();
+    for window in BRANCH_WINDOWS {
+        let api = Api::new(app.new_client().await);
+        tasks.push(tokio::spawn(async move {
+            api.open(window).await?;
+            for _ in 0..ROUNDS {
+                api.pause(window, "lunch").await?;
+                api.open(window).await?;
+            }
+            anyhow::Ok(())
+        }));
+    }
+    let all = futures::future::join_all(tasks);
+    for task in tokio::time::timeout(std::time::Duration::from_secs(300), all)
+        .await
+        .map_err(|_| anyhow::anyhow!("{EVENTS} window changes did not finish within 300 s"))?
+    {
+        task??;
+    }
+    Ok(())
 }
 
 pub async fn resuming_with_an_id_older_than_the_retention_gets_a_fresh_snapshot(
     store: StoreKind,
 ) -> anyhow::Result<()> {
-    // Arrange: 300 events on a branch that keeps 20.
-    let app = spawn_app_configured(AppOptions::new(store), retention_settings(RETENTION)).await;
-    for n in 0..EVENTS {
-        app.take(if n % 2 == 0 { SOCIAL } else { TAX }).await?;
-    }
+    // Arrange: more events than the branch keeps.
+    let app = spawn_app(store).await;
+    toggle_windows(&app).await?;
+    const { assert!(EVENTS > RETENTION + 500) };
 
     // Act
     let mut too_old = resume(&app, BRANCH, 1).await?;
