@@ -88,7 +88,7 @@ fn lazy(client: &redis::Client) -> redis::RedisResult<ConnectionManager> {
 
 /// Redis out of reach (down, restarting, failing over, time-out) is UNAVAILABLE; anything
 /// else (a script error, an unreadable reply) is a bug of ours and INTERNAL.
-fn to_queue_error(err: RedisError) -> QueueError {
+pub(super) fn to_queue_error(err: RedisError) -> QueueError {
     let unreachable = match err.kind() {
         ErrorKind::Io | ErrorKind::ClusterConnectionNotFound | ErrorKind::AuthenticationFailed => {
             true

@@ -16,6 +16,8 @@
 //! | `P:svc:<service>` | hash | `avg`: moving average of service times in ms |
 //! | `P:wsets` | set | `<yyyymmdd>:<service>` of every waiting set that may hold tickets |
 //! | `P:open` | set | numbers of the OPEN windows |
+//! | `P:evseq` | string | the id of the branch's last board event (`lua/emit.lua`) |
+//! | `P:events` | stream | board events, entry id `<event id>-0`, trimmed to about the retention |
 
 use anyhow::bail;
 use chrono::NaiveDate;
@@ -39,6 +41,16 @@ pub(super) fn check_key_prefix(key_prefix: &str) -> anyhow::Result<()> {
 /// `<key_prefix>:{<branch>}`, `KEYS[1]` of every script.
 pub(super) fn branch_prefix(key_prefix: &str, branch: &BranchId) -> String {
     format!("{key_prefix}:{{{branch}}}")
+}
+
+/// The counter of the branch's board events.
+pub(super) fn event_seq(branch_prefix: &str) -> String {
+    format!("{branch_prefix}:evseq")
+}
+
+/// The stream of the branch's board events.
+pub(super) fn events(branch_prefix: &str) -> String {
+    format!("{branch_prefix}:events")
 }
 
 /// A service day as the keys and ticket ids spell it.
@@ -66,6 +78,8 @@ mod tests {
             ticket(&prefix, &id),
             "qc:{district-centre}:t:district-centre.20261127.A023"
         );
+        assert_eq!(events(&prefix), "qc:{district-centre}:events");
+        assert_eq!(event_seq(&prefix), "qc:{district-centre}:evseq");
     }
 
     #[test]

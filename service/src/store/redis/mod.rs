@@ -3,12 +3,18 @@
 //! that the store runs unchanged on Redis Cluster. The layout facts a script needs come from
 //! the `&Branch` of each call as ARGV (`args`); the scripts answer `{'ok', ...}` or
 //! `{'err', kind, ...}` (`reply`) and check everything before their first write, so a failed
-//! step changes nothing. Replies become domain values in `decode`.
+//! step changes nothing. Replies become domain values in `decode`. Each step also appends its
+//! board events to the branch's stream in the same script (`lua/emit.lua`, decoded in
+//! `events`); displays read them through `board`, blocking reads on connections of their own
+//! (`readers`).
 
 mod args;
+mod board;
 mod conn;
 mod decode;
+mod events;
 mod keys;
+mod readers;
 mod reply;
 mod scripts;
 mod tickets;
@@ -17,25 +23,31 @@ mod windows;
 #[cfg(test)]
 mod smoke_tests;
 
+use std::time::Duration;
+
 use anyhow::anyhow;
 use async_trait::async_trait;
-use redis::{ScriptInvocation, Value};
+use redis::{Script, ScriptInvocation, Value};
 
 use crate::domain::{
-    NewTicket, Now, ServiceId, Ticket, TicketId, TicketState, TicketView, WindowCommand, WindowNo,
-    WindowStatus,
+    Event, NewTicket, Now, ServiceId, Ticket, TicketId, TicketState, TicketView, WindowCommand,
+    WindowNo, WindowStatus,
 };
 use crate::error::{QueueError, QueueResult};
 use crate::hall::{Branch, Service};
-use crate::store::{Issued, QueueStore, ServiceStatus};
+use crate::store::{BoardSnapshot, DEFAULT_EVENT_RETENTION, Issued, QueueStore, ServiceStatus};
 use conn::Conn;
+use readers::Readers;
 use reply::{Outcome, Step};
 use windows::Call;
 
-/// The Redis store. Cheap to share behind an `Arc`; one multiplexed connection serves all calls.
+/// The Redis store. Cheap to share behind an `Arc`; one multiplexed connection serves all
+/// calls but the blocking reads of `wait_events`, which take connections of their own.
 pub struct RedisStore {
     conn: Conn,
+    readers: Readers,
     key_prefix: String,
+    event_retention: usize,
 }
 
 impl RedisStore {
@@ -45,16 +57,34 @@ impl RedisStore {
     pub async fn new(url: &str, key_prefix: &str) -> anyhow::Result<Self> {
         keys::check_key_prefix(key_prefix)?;
         let conn = Conn::new(url)?;
+        let readers = Readers::new(url)?;
         tracing::info!(key_prefix, "redis store prepared; it connects on first use");
         Ok(Self {
             conn,
+            readers,
             key_prefix: key_prefix.to_owned(),
+            event_retention: DEFAULT_EVENT_RETENTION,
         })
+    }
+
+    /// Keeps about `n` (at least 1) board events per branch for displays that resume; the
+    /// stream is trimmed with `MAXLEN ~`, so a few more may stay.
+    pub fn with_event_retention(mut self, n: usize) -> Self {
+        self.event_retention = n.max(1);
+        self
     }
 
     /// `KEYS[1]` of every script of `branch`.
     fn prefix(&self, branch: &Branch) -> String {
         keys::branch_prefix(&self.key_prefix, &branch.id)
+    }
+
+    /// An invocation of `script` for `branch` with what every script takes first: the branch
+    /// prefix as `KEYS[1]` and the event retention as `ARGV[1]` (see `lua/lib.lua`).
+    fn invoke<'s>(&self, script: &'s Script, branch: &Branch) -> ScriptInvocation<'s> {
+        let mut inv = script.prepare_invoke();
+        inv.key(self.prefix(branch)).arg(self.event_retention);
+        inv
     }
 
     /// Runs a script in one round trip (two or three only the first time Redis sees it).
@@ -157,9 +187,9 @@ impl QueueStore for RedisStore {
         branch: &Branch,
         window: WindowNo,
         command: &WindowCommand,
-        _now: &Now,
+        now: &Now,
     ) -> QueueResult<WindowStatus> {
-        self.command_window(branch, window, command).await
+        self.command_window(branch, window, command, now).await
     }
 
     #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window))]
@@ -241,9 +271,10 @@ impl QueueStore for RedisStore {
         window: WindowNo,
         target: &ServiceId,
         to_front: bool,
-        _now: &Now,
+        now: &Now,
     ) -> QueueResult<TicketView> {
-        self.transfer_ticket(branch, window, target, to_front).await
+        self.transfer_ticket(branch, window, target, to_front, now)
+            .await
     }
 
     #[tracing::instrument(skip_all, fields(branch = %branch.id, day = %now.day))]
@@ -256,5 +287,41 @@ impl QueueStore for RedisStore {
             redis::cmd("PING").query_async::<Value>(&mut con).await
         };
         self.conn.run(ping).await.map(|_| ())
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id))]
+    async fn snapshot(
+        &self,
+        branch: &Branch,
+        now: &Now,
+        recent_calls: usize,
+    ) -> QueueResult<BoardSnapshot> {
+        self.read_snapshot(branch, now, recent_calls).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id))]
+    async fn last_event_id(&self, branch: &Branch) -> QueueResult<u64> {
+        self.read_last_event_id(branch).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, after))]
+    async fn events_after(
+        &self,
+        branch: &Branch,
+        after: u64,
+        max: usize,
+    ) -> QueueResult<Option<Vec<Event>>> {
+        self.read_events_after(branch, after, max).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, after))]
+    async fn wait_events(
+        &self,
+        branch: &Branch,
+        after: u64,
+        max: usize,
+        wait: Duration,
+    ) -> QueueResult<Option<Vec<Event>>> {
+        self.wait_for_events(branch, after, max, wait).await
     }
 }

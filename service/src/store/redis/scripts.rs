@@ -1,6 +1,7 @@
 //! The Lua scripts of the store, one per transition or consistent read. Each is the shared
-//! helpers of `lua/lib.lua` followed by its own body; `redis::Script` runs it by EVALSHA and
-//! loads it on NOSCRIPT.
+//! helpers of `lua/lib.lua` and the event helpers of `lua/emit.lua` followed by its own body;
+//! `redis::Script` runs it by EVALSHA and loads it on NOSCRIPT. Every script takes the branch
+//! prefix as `KEYS[1]` and the event retention as `ARGV[1]` (see `RedisStore::invoke`).
 
 use std::sync::LazyLock;
 
@@ -10,6 +11,7 @@ macro_rules! script {
     ($file:literal) => {
         Script::new(concat!(
             include_str!("lua/lib.lua"),
+            include_str!("lua/emit.lua"),
             include_str!(concat!("lua/", $file))
         ))
     };
@@ -28,6 +30,8 @@ pub(super) struct Scripts {
     pub requeue: Script,
     pub transfer: Script,
     pub expire: Script,
+    pub snapshot: Script,
+    pub events_after: Script,
 }
 
 pub(super) static SCRIPTS: LazyLock<Scripts> = LazyLock::new(|| Scripts {
@@ -43,4 +47,6 @@ pub(super) static SCRIPTS: LazyLock<Scripts> = LazyLock::new(|| Scripts {
     requeue: script!("requeue.lua"),
     transfer: script!("transfer.lua"),
     expire: script!("expire.lua"),
+    snapshot: script!("snapshot.lua"),
+    events_after: script!("events_after.lua"),
 });

@@ -88,6 +88,11 @@ fn window(n: u32, services: &[&str], rule: CallRule) -> Window {
 /// Services `a` (prefix A, 5 a day) and `b` (prefix B); windows 1 strict [a, b], 2 oldest
 /// first [a, b], 3 ratio 1 priority : 2 normal [a], 4 oldest first [b].
 async fn fixture() -> Fixture {
+    fixture_keeping(crate::store::DEFAULT_EVENT_RETENTION).await
+}
+
+/// As [`fixture`], with a store that keeps about `retention` events per branch.
+async fn fixture_keeping(retention: usize) -> Fixture {
     static N: AtomicU32 = AtomicU32::new(0);
     let key_prefix = format!(
         "qcsmoke-{}-{}",
@@ -95,7 +100,10 @@ async fn fixture() -> Fixture {
         N.fetch_add(1, Ordering::Relaxed)
     );
     let url = url();
-    let store = RedisStore::new(&url, &key_prefix).await.expect("store");
+    let store = RedisStore::new(&url, &key_prefix)
+        .await
+        .expect("store")
+        .with_event_retention(retention);
     if let Err(err) = store.ping().await {
         panic!(
             "redis at {url} is unreachable ({err}); start Redis: \
@@ -184,6 +192,10 @@ fn precondition(err: QueueError, needle: &str) {
     }
 }
 
+#[path = "smoke_board.rs"]
+mod board;
+#[path = "smoke_events.rs"]
+mod events;
 #[path = "smoke_tickets.rs"]
 mod tickets;
 #[path = "smoke_windows.rs"]

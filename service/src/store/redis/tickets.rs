@@ -25,9 +25,8 @@ impl RedisStore {
                 what: "service",
                 name: format!("{}' in branch '{}", new.service, branch.id),
             })?;
-        let mut inv = SCRIPTS.take.prepare_invoke();
-        inv.key(self.prefix(branch))
-            .arg(branch.id.as_str())
+        let mut inv = self.invoke(&SCRIPTS.take, branch);
+        inv.arg(branch.id.as_str())
             .arg(keys::day(now.day))
             .arg(service.id.as_str())
             .arg(&service.prefix)
@@ -54,8 +53,8 @@ impl RedisStore {
         branch: &Branch,
         id: &TicketId,
     ) -> QueueResult<TicketView> {
-        let mut inv = SCRIPTS.get.prepare_invoke();
-        inv.key(self.prefix(branch)).arg(id.to_string());
+        let mut inv = self.invoke(&SCRIPTS.get, branch);
+        inv.arg(id.to_string());
         let mut items = self.apply(&inv, &Step::new("read", &[])).await?;
         decode::view(branch, next(&mut items)?)
     }
@@ -66,10 +65,8 @@ impl RedisStore {
         service: &ServiceId,
         now: &Now,
     ) -> QueueResult<Vec<Ticket>> {
-        let mut inv = SCRIPTS.waiting.prepare_invoke();
-        inv.key(self.prefix(branch))
-            .arg(keys::day(now.day))
-            .arg(service.as_str());
+        let mut inv = self.invoke(&SCRIPTS.waiting, branch);
+        inv.arg(keys::day(now.day)).arg(service.as_str());
         let items = self.apply(&inv, &Step::new("listed", &[])).await?;
         items.map(decode::ticket).collect()
     }
@@ -80,10 +77,10 @@ impl RedisStore {
         id: &TicketId,
         now: &Now,
     ) -> QueueResult<TicketView> {
-        let mut inv = SCRIPTS.cancel.prepare_invoke();
-        inv.key(self.prefix(branch))
-            .arg(id.to_string())
-            .arg(at_ms(now));
+        let mut inv = self.invoke(&SCRIPTS.cancel, branch);
+        inv.arg(id.to_string())
+            .arg(at_ms(now))
+            .arg(keys::day(now.day));
         let step = Step::new("cancelled", &[TicketState::Waiting]);
         let mut items = self.apply(&inv, &step).await?;
         decode::view(branch, next(&mut items)?)
@@ -102,13 +99,12 @@ impl RedisStore {
             .filter(|s| s.prefix == id.number.prefix())
             .cloned()
             .collect();
-        let prefix = self.prefix(branch);
         let build = |facts: &[Service]| {
-            let mut inv = SCRIPTS.requeue.prepare_invoke();
-            inv.key(&prefix)
-                .arg(id.to_string())
+            let mut inv = self.invoke(&SCRIPTS.requeue, branch);
+            inv.arg(id.to_string())
                 .arg(keys::day(now.day))
-                .arg(now.ms_of_day);
+                .arg(now.ms_of_day)
+                .arg(at_ms(now));
             args::service_facts(&mut inv, facts.iter());
             inv
         };
@@ -121,10 +117,8 @@ impl RedisStore {
     }
 
     pub(super) async fn expire(&self, branch: &Branch, now: &Now) -> QueueResult<u32> {
-        let mut inv = SCRIPTS.expire.prepare_invoke();
-        inv.key(self.prefix(branch))
-            .arg(keys::day(now.day))
-            .arg(at_ms(now));
+        let mut inv = self.invoke(&SCRIPTS.expire, branch);
+        inv.arg(keys::day(now.day)).arg(at_ms(now));
         let mut items = self.apply(&inv, &Step::new("expired", &[])).await?;
         let expired = int(&next(&mut items)?)?;
         u32::try_from(expired)

@@ -30,8 +30,7 @@ pub(super) enum Call<'a> {
 
 impl RedisStore {
     pub(super) async fn read_windows(&self, branch: &Branch) -> QueueResult<Vec<WindowStatus>> {
-        let mut inv = SCRIPTS.windows.prepare_invoke();
-        inv.key(self.prefix(branch));
+        let mut inv = self.invoke(&SCRIPTS.windows, branch);
         for window in &branch.windows {
             inv.arg(window.number.get());
         }
@@ -48,8 +47,8 @@ impl RedisStore {
         branch: &Branch,
         now: &Now,
     ) -> QueueResult<Vec<ServiceStatus>> {
-        let mut inv = SCRIPTS.services.prepare_invoke();
-        inv.key(self.prefix(branch)).arg(keys::day(now.day));
+        let mut inv = self.invoke(&SCRIPTS.services, branch);
+        inv.arg(keys::day(now.day));
         for service in &branch.services {
             inv.arg(service.id.as_str());
         }
@@ -66,6 +65,7 @@ impl RedisStore {
         branch: &Branch,
         window: WindowNo,
         command: &WindowCommand,
+        now: &Now,
     ) -> QueueResult<WindowStatus> {
         layout_window(branch, window)?;
         let (name, reason) = match command {
@@ -73,11 +73,8 @@ impl RedisStore {
             WindowCommand::Pause { reason } => ("pause", reason.as_str()),
             WindowCommand::Close => ("close", ""),
         };
-        let mut inv = SCRIPTS.set_window.prepare_invoke();
-        inv.key(self.prefix(branch))
-            .arg(window.get())
-            .arg(name)
-            .arg(reason);
+        let mut inv = self.invoke(&SCRIPTS.set_window, branch);
+        inv.arg(window.get()).arg(name).arg(reason).arg(at_ms(now));
         let step = Step {
             window: Some(window),
             ..Step::new("set", &[])
@@ -95,8 +92,7 @@ impl RedisStore {
         now: &Now,
     ) -> QueueResult<Option<TicketView>> {
         let layout = layout_window(branch, window)?;
-        let mut inv = SCRIPTS.call.prepare_invoke();
-        inv.key(self.prefix(branch));
+        let mut inv = self.invoke(&SCRIPTS.call, branch);
         let mode = match call {
             Call::Next => "next",
             Call::Ticket(_) => "ticket",
@@ -152,10 +148,9 @@ impl RedisStore {
         } else {
             Vec::new()
         };
-        let prefix = self.prefix(branch);
         let build = |facts: &[Service]| {
-            let mut inv = SCRIPTS.step.prepare_invoke();
-            inv.key(&prefix).arg(name).arg(window.get()).arg(at_ms(now));
+            let mut inv = self.invoke(&SCRIPTS.step, branch);
+            inv.arg(name).arg(window.get()).arg(at_ms(now));
             args::service_facts(&mut inv, facts.iter());
             inv
         };
@@ -169,15 +164,16 @@ impl RedisStore {
         window: WindowNo,
         target: &ServiceId,
         to_front: bool,
+        now: &Now,
     ) -> QueueResult<TicketView> {
         layout_window(branch, window)?;
         let service = args::service_or_default(branch, target);
-        let mut inv = SCRIPTS.transfer.prepare_invoke();
-        inv.key(self.prefix(branch))
-            .arg(window.get())
+        let mut inv = self.invoke(&SCRIPTS.transfer, branch);
+        inv.arg(window.get())
             .arg(target.as_str())
             .arg(if to_front { "1" } else { "0" });
         args::ranks(&mut inv, &service);
+        inv.arg(keys::day(now.day)).arg(at_ms(now));
         use crate::domain::TicketState::{Called, Serving};
         let step = Step {
             window: Some(window),

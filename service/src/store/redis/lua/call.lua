@@ -2,7 +2,8 @@
 -- then for 'next': rule ('strict_order' | 'oldest_first' | 'ratio'), ratio priority, ratio
 --   normal, and per service of the window in its order: service id, rank of normal tickets;
 -- for 'ticket': ticket id, then the service ids of the window.
--- Replies {'ok', view}, {'ok'} when nothing waits, or {'err', ...}.
+-- Replies {'ok', view}, {'ok'} when nothing waits, or {'err', ...}. Events: a Called, then a
+-- QueueChanged of the ticket's service.
 local mode, no, today, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local wkey = k_win(no)
 
@@ -72,4 +73,6 @@ local t = load(id)
 dequeue(t)
 redis.call('HSET', k_ticket(id), 'state', 'CALLED', 'window', no, 'called_at', at, 'recall_count', 0)
 redis.call('HSET', wkey, 'current', id)
+emit_called(at, t, no, 0)
+emit_queue(at, today, t.service)
 return {'ok', view(id)}

@@ -1,8 +1,10 @@
--- cancel_ticket. ARGV: ticket id, at (ms). WAITING -> CANCELLED.
-local id, at = ARGV[1], ARGV[2]
+-- cancel_ticket. ARGV: ticket id, at (ms), today (yyyymmdd). WAITING -> CANCELLED.
+-- Events: a QueueChanged of the ticket's service (today's waiting).
+local id, at, today = ARGV[1], ARGV[2], ARGV[3]
 local t = load(id)
 if not t then return fail('not_found', id) end
 if t.state ~= 'WAITING' then return fail('ticket_state', t.number, t.state) end
 dequeue(t)
 redis.call('HSET', k_ticket(id), 'state', 'CANCELLED', 'ended_at', at)
+emit_queue(at, today, t.service)
 return {'ok', view(id)}

@@ -6,6 +6,16 @@
 local P = KEYS[1]
 local RANK_SPAN = 1e11
 
+-- ARGV[1] of every script is the event retention: about how many entries the branch's event
+-- stream keeps (see emit.lua). The script's own arguments follow it; the local `ARGV` below
+-- holds only those, so every helper and script body reads them from index 1.
+local RETENTION = tonumber(ARGV[1])
+local ARGV = (function(all)
+  local own = {}
+  for i = 2, #all do own[i - 1] = all[i] end
+  return own
+end)(ARGV)
+
 local function k_ticket(id) return P .. ':t:' .. id end
 local function k_wait(day, svc) return P .. ':w:' .. day .. ':' .. svc end
 local function k_count(day, svc) return P .. ':n:' .. day .. ':' .. svc end
@@ -74,6 +84,16 @@ local function window_view(no)
   local current = {}
   if w[3] then current = redis.call('HGETALL', k_ticket(w[3])) end
   return {w[1] or 'CLOSED', w[2] or '', current}
+end
+
+-- One service's row as `services` and `snapshot` return it: {waiting of `day`, issued that
+-- day, average ms or ''}.
+local function service_row(day, svc)
+  return {
+    redis.call('ZCARD', k_wait(day, svc)),
+    tonumber(redis.call('GET', k_count(day, svc)) or '0'),
+    redis.call('HGET', k_svc(svc), 'avg') or '',
+  }
 end
 
 -- Service facts from the layout, passed as ARGV from index `first`: a count, then per service

@@ -1,11 +1,12 @@
--- requeue. ARGV: ticket id, today (yyyymmdd), ms_of_day, then service facts (see
+-- requeue. ARGV: ticket id, today (yyyymmdd), ms_of_day, at (ms), then service facts (see
 -- service_facts). NO_SHOW or CALLED of today -> WAITING, requeue_offset places from the front.
 -- Replies {'ok', view}, {'retry', service} when the facts of the ticket's service were not
--- passed, or {'err', ...}.
-local id, today, ms = ARGV[1], ARGV[2], tonumber(ARGV[3])
+-- passed, or {'err', ...}. Events: a WindowChanged of the window that let a CALLED ticket go,
+-- then a QueueChanged of the ticket's service.
+local id, today, ms, at = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local t = load(id)
 if not t then return fail('not_found', id) end
-local facts = service_facts(4, t.service)
+local facts = service_facts(5, t.service)
 if not facts then return {'retry', t.service} end
 if t.day ~= today then return fail('other_day', t.number, t.day) end
 if t.state ~= 'NO_SHOW' and t.state ~= 'CALLED' then
@@ -30,11 +31,17 @@ else
   key = (tonumber(keys[2 * n]) + tonumber(keys[2 * n + 2])) / 2
 end
 
+local let_go
 if t.state == 'CALLED' and t.window then
   local wkey = k_win(t.window)
-  if redis.call('HGET', wkey, 'current') == id then redis.call('HDEL', wkey, 'current') end
+  if redis.call('HGET', wkey, 'current') == id then
+    redis.call('HDEL', wkey, 'current')
+    let_go = t.window
+  end
 end
 redis.call('HSET', k_ticket(id), 'state', 'WAITING', 'requeue_count', done + 1)
 redis.call('HDEL', k_ticket(id), 'window', 'ended_at')
 enqueue(t, key)
+if let_go then emit_window(at, let_go) end
+emit_queue(at, today, t.service)
 return {'ok', view(id)}

@@ -3,11 +3,6 @@
 local day = ARGV[1]
 local reply = {'ok', redis.call('SMEMBERS', K_OPEN)}
 for i = 2, #ARGV do
-  local svc = ARGV[i]
-  reply[#reply + 1] = {
-    redis.call('ZCARD', k_wait(day, svc)),
-    tonumber(redis.call('GET', k_count(day, svc)) or '0'),
-    redis.call('HGET', k_svc(svc), 'avg') or '',
-  }
+  reply[#reply + 1] = service_row(day, ARGV[i])
 end
 return reply

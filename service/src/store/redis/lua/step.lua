@@ -2,7 +2,8 @@
 -- ARGV: step ('recall' | 'start' | 'complete' | 'no_show'), window, at (ms), then service
 -- facts (see service_facts; needed by 'recall' only, a count of 0 otherwise).
 -- Replies {'ok', view}, {'retry', service} when the facts of the ticket's service were not
--- passed, or {'err', ...}.
+-- passed, or {'err', ...}. Events: recall a Called with the new recall count; the others a
+-- WindowChanged.
 local step, no, at = ARGV[1], ARGV[2], ARGV[3]
 local wkey = k_win(no)
 -- A served ticket longer than this does not feed the average (4 h in ms).
@@ -23,7 +24,9 @@ if step == 'recall' then
   if tonumber(t.recall_count or '0') >= facts.recall_limit then
     return fail('recall_limit', t.number, facts.recall_limit)
   end
-  redis.call('HINCRBY', tkey, 'recall_count', 1)
+  local recall = redis.call('HINCRBY', tkey, 'recall_count', 1)
+  emit_called(at, t, no, recall)
+  return {'ok', view(t.id)}
 elseif step == 'start' then
   if t.state ~= 'CALLED' then return fail('ticket_state', t.number, t.state) end
   redis.call('HSET', tkey, 'state', 'SERVING', 'started_at', at)
@@ -42,4 +45,5 @@ else
   redis.call('HSET', tkey, 'state', 'NO_SHOW', 'ended_at', at)
   redis.call('HDEL', wkey, 'current')
 end
+emit_window(at, no)
 return {'ok', view(t.id)}

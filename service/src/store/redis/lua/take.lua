@@ -1,6 +1,7 @@
 -- take_ticket. ARGV: branch, day (yyyymmdd), service, prefix, daily_limit, rank of the
 -- priority class, ms_of_day, at (ms), priority, channel, phone ('' = none), idempotency key
--- ('' = none). Replies {'ok', view, replayed (0|1)} or {'err', 'daily_limit'}.
+-- ('' = none). Replies {'ok', view, replayed (0|1)} or {'err', 'daily_limit'}. Events: a
+-- QueueChanged of the service, unless replayed.
 local branch, day, svc, prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local limit, rank, ms, at = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
 local priority, channel, phone, idem = ARGV[9], ARGV[10], ARGV[11], ARGV[12]
@@ -29,4 +30,5 @@ redis.call('HSET', k_ticket(id),
 if phone ~= '' then redis.call('HSET', k_ticket(id), 'phone', phone) end
 enqueue({id = id, day = day, service = svc}, rank * RANK_SPAN + time_key)
 if idem ~= '' then redis.call('SET', k_idem(day, idem), id, 'EX', 172800) end
+emit_queue(at, day, svc)
 return {'ok', view(id), 0}

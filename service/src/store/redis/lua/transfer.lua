@@ -1,7 +1,9 @@
--- transfer. ARGV: window, target service, to_front ('1' | '0'), then the target's ranks of
--- normal, appointment and green_channel tickets. The window's CALLED or SERVING ticket ->
--- WAITING in the target service. Replies {'ok', view} or {'err', ...}.
+-- transfer. ARGV: window, target service, to_front ('1' | '0'), the target's ranks of
+-- normal, appointment and green_channel tickets, today (yyyymmdd), at (ms). The window's
+-- CALLED or SERVING ticket -> WAITING in the target service. Replies {'ok', view} or
+-- {'err', ...}. Events: a WindowChanged, then a QueueChanged of the target (today's waiting).
 local no, target, to_front = ARGV[1], ARGV[2], ARGV[3] == '1'
+local today, at = ARGV[7], ARGV[8]
 local ranks = {
   normal = tonumber(ARGV[4]), appointment = tonumber(ARGV[5]), green_channel = tonumber(ARGV[6]),
 }
@@ -28,4 +30,6 @@ redis.call('HDEL', tkey, 'window')
 redis.call('HDEL', wkey, 'current')
 t.service = target
 enqueue(t, key)
+emit_window(at, no)
+emit_queue(at, today, target)
 return {'ok', view(t.id)}
