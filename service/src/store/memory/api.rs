@@ -1,14 +1,17 @@
 //! [`QueueStore`] for [`MemoryStore`]: each method is one `step` (plan, commit, apply,
-//! answer) or one `read`.
+//! answer) or one `read`; the event log reads are in `board`.
+
+use std::time::Duration;
 
 use async_trait::async_trait;
 
 use crate::domain::{
-    NewTicket, Now, ServiceId, Ticket, TicketId, TicketView, WindowCommand, WindowNo, WindowStatus,
+    Event, NewTicket, Now, ServiceId, Ticket, TicketId, TicketView, WindowCommand, WindowNo,
+    WindowStatus,
 };
 use crate::error::{QueueError, QueueResult};
 use crate::hall::Branch;
-use crate::store::{Issued, QueueStore, ServiceStatus};
+use crate::store::{BoardSnapshot, Issued, QueueStore, ServiceStatus};
 
 use super::{MemoryStore, steps, tickets, windows};
 
@@ -23,6 +26,7 @@ impl QueueStore for MemoryStore {
     ) -> QueueResult<Issued> {
         self.step(
             &branch.id,
+            now.at,
             |s| tickets::take(s, branch, new, now),
             |s, taken| {
                 Ok(Issued {
@@ -60,6 +64,7 @@ impl QueueStore for MemoryStore {
     ) -> QueueResult<TicketView> {
         self.step(
             &branch.id,
+            now.at,
             |s| tickets::cancel(s, id, now),
             |s, id| s.view(branch, &id),
         )
@@ -82,21 +87,7 @@ impl QueueStore for MemoryStore {
     #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id))]
     async fn services(&self, branch: &Branch, now: &Now) -> QueueResult<Vec<ServiceStatus>> {
         Ok(self
-            .read(&branch.id, |s| {
-                branch
-                    .services
-                    .iter()
-                    .map(|service| ServiceStatus {
-                        service: service.id.clone(),
-                        waiting: s
-                            .queue(now.day, &service.id)
-                            .map_or(0, |q| u32::try_from(q.len()).unwrap_or(u32::MAX)),
-                        issued_today: s.issued(now.day, &service.id),
-                        avg_service_ms: s.averages.get(&service.id).copied(),
-                        open_windows: s.open_windows(branch, &service.id),
-                    })
-                    .collect()
-            })
+            .read(&branch.id, |s| s.service_statuses(branch, now))
             .await)
     }
 
@@ -106,10 +97,11 @@ impl QueueStore for MemoryStore {
         branch: &Branch,
         window: WindowNo,
         command: &WindowCommand,
-        _now: &Now,
+        now: &Now,
     ) -> QueueResult<WindowStatus> {
         self.step(
             &branch.id,
+            now.at,
             |s| windows::set_window(s, branch, window, command),
             |s, number| Ok(s.window_status(number)),
         )
@@ -125,6 +117,7 @@ impl QueueStore for MemoryStore {
     ) -> QueueResult<Option<TicketView>> {
         self.step(
             &branch.id,
+            now.at,
             |s| windows::call_next(s, branch, window, now),
             |s, id| id.map(|id| s.view(branch, &id)).transpose(),
         )
@@ -141,6 +134,7 @@ impl QueueStore for MemoryStore {
     ) -> QueueResult<TicketView> {
         self.step(
             &branch.id,
+            now.at,
             |s| windows::call_ticket(s, branch, window, id, now),
             |s, id| s.view(branch, &id),
         )
@@ -152,10 +146,11 @@ impl QueueStore for MemoryStore {
         &self,
         branch: &Branch,
         window: WindowNo,
-        _now: &Now,
+        now: &Now,
     ) -> QueueResult<TicketView> {
         self.step(
             &branch.id,
+            now.at,
             |s| steps::recall(s, branch, window),
             |s, id| s.view(branch, &id),
         )
@@ -171,6 +166,7 @@ impl QueueStore for MemoryStore {
     ) -> QueueResult<TicketView> {
         self.step(
             &branch.id,
+            now.at,
             |s| steps::start(s, branch, window, now),
             |s, id| s.view(branch, &id),
         )
@@ -186,6 +182,7 @@ impl QueueStore for MemoryStore {
     ) -> QueueResult<TicketView> {
         self.step(
             &branch.id,
+            now.at,
             |s| steps::complete(s, branch, window, now),
             |s, id| s.view(branch, &id),
         )
@@ -201,6 +198,7 @@ impl QueueStore for MemoryStore {
     ) -> QueueResult<TicketView> {
         self.step(
             &branch.id,
+            now.at,
             |s| steps::no_show(s, branch, window, now),
             |s, id| s.view(branch, &id),
         )
@@ -211,6 +209,7 @@ impl QueueStore for MemoryStore {
     async fn requeue(&self, branch: &Branch, id: &TicketId, now: &Now) -> QueueResult<TicketView> {
         self.step(
             &branch.id,
+            now.at,
             |s| tickets::requeue(s, branch, id, now),
             |s, id| s.view(branch, &id),
         )
@@ -224,11 +223,12 @@ impl QueueStore for MemoryStore {
         window: WindowNo,
         target: &ServiceId,
         to_front: bool,
-        _now: &Now,
+        now: &Now,
     ) -> QueueResult<TicketView> {
         self.step(
             &branch.id,
-            |s| steps::transfer(s, branch, window, target, to_front),
+            now.at,
+            |s| steps::transfer(s, branch, window, target, to_front, now),
             |s, id| s.view(branch, &id),
         )
         .await
@@ -238,6 +238,7 @@ impl QueueStore for MemoryStore {
     async fn expire_past_days(&self, branch: &Branch, now: &Now) -> QueueResult<u32> {
         self.step(
             &branch.id,
+            now.at,
             |s| Ok(tickets::expire(s, now)),
             |_, expired| Ok(expired),
         )
@@ -250,5 +251,38 @@ impl QueueStore for MemoryStore {
             .await
             .map(|_| ())
             .map_err(|e| QueueError::unavailable("sqlite", e))
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id))]
+    async fn snapshot(
+        &self,
+        branch: &Branch,
+        now: &Now,
+        recent_calls: usize,
+    ) -> QueueResult<BoardSnapshot> {
+        Ok(self.board(branch, now, recent_calls).await)
+    }
+
+    async fn last_event_id(&self, branch: &Branch) -> QueueResult<u64> {
+        Ok(self.last_event(&branch.id).await)
+    }
+
+    async fn events_after(
+        &self,
+        branch: &Branch,
+        after: u64,
+        max: usize,
+    ) -> QueueResult<Option<Vec<Event>>> {
+        Ok(self.events_since(&branch.id, after, max).await)
+    }
+
+    async fn wait_events(
+        &self,
+        branch: &Branch,
+        after: u64,
+        max: usize,
+        wait: Duration,
+    ) -> QueueResult<Option<Vec<Event>>> {
+        Ok(self.wait_for_events(&branch.id, after, max, wait).await)
     }
 }

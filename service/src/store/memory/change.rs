@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::{ServiceId, TicketId};
+use crate::domain::{EventKind, ServiceId, TicketId};
 
 use super::state::{BranchState, LiveTicket, LiveWindow};
 
@@ -16,6 +16,9 @@ pub struct Change {
     pub counters: Vec<Counter>,
     pub idempotency: Vec<IdempotencyKey>,
     pub averages: Vec<Average>,
+    /// The board events the transition emits, in order; the store gives them ids and the
+    /// step's time when it commits.
+    pub events: Vec<EventKind>,
 }
 
 /// Tickets issued of one service on one day.
@@ -48,6 +51,7 @@ impl Change {
             && self.counters.is_empty()
             && self.idempotency.is_empty()
             && self.averages.is_empty()
+            && self.events.is_empty()
     }
 }
 
@@ -70,7 +74,8 @@ impl<T> Plan<T> {
 
 impl BranchState {
     /// Applies a committed change. Tickets move between waiting queues as their state and
-    /// key say; the rest replaces what was there.
+    /// key say; the rest replaces what was there. The events, stamped, go to the event log
+    /// separately ([`super::log::EventLog::append`]).
     pub fn apply(&mut self, change: Change) {
         for ticket in change.tickets {
             self.put_ticket(ticket);

@@ -13,12 +13,14 @@ use crate::domain::{
     WindowState,
 };
 
+use super::event_rows;
 use super::state::{BranchState, LiveTicket, LiveWindow};
 
 pub type Branches = HashMap<BranchId, BranchState>;
 
-/// Every row of the file, as the in-memory state of each branch.
-pub async fn load(pool: &SqlitePool) -> anyhow::Result<Branches> {
+/// Every row of the file, as the in-memory state of each branch, with the latest
+/// `event_retention` events of each.
+pub async fn load(pool: &SqlitePool, event_retention: usize) -> anyhow::Result<Branches> {
     let mut branches = Branches::new();
     let rows = sqlx::query("SELECT * FROM live_tickets")
         .fetch_all(pool)
@@ -80,6 +82,9 @@ pub async fn load(pool: &SqlitePool) -> anyhow::Result<Branches> {
             .or_default()
             .averages
             .insert(service(row, "service")?, avg);
+    }
+    for (branch, log) in event_rows::load(pool, event_retention).await? {
+        branches.entry(branch).or_default().events = log;
     }
     Ok(branches)
 }

@@ -6,12 +6,22 @@
 //! mutating anything, writes that change to SQLite in one transaction (`persist`), and only
 //! after the commit applies it to memory. A failed write leaves memory as it was and answers
 //! UNAVAILABLE. At start-up `load` reads the file back and rebuilds the waiting queues.
+//!
+//! The board events a change emits (`events`) are part of it: numbered after the branch's
+//! last event, written in the same transaction (`event_rows`), then appended to the branch's
+//! ring in memory (`log`) and signalled to waiting readers (`signal`); `board` answers the
+//! snapshot and event log reads.
 
 mod api;
+mod board;
 mod change;
+mod event_rows;
+mod events;
 mod load;
+mod log;
 mod persist;
 mod routing;
+mod signal;
 mod state;
 mod steps;
 mod tickets;
@@ -24,14 +34,17 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqlitePool;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::domain::BranchId;
 use crate::error::{QueueError, QueueResult};
+use crate::store::DEFAULT_EVENT_RETENTION;
 
 use change::Plan;
 use load::Branches;
+use signal::Signals;
 use state::BranchState;
 
 /// The in-process queue of every branch, persisted to one SQLite file.
@@ -39,6 +52,9 @@ pub struct MemoryStore {
     path: PathBuf,
     pool: SqlitePool,
     branches: Arc<Mutex<Branches>>,
+    /// Events kept per branch, in memory and in the file (at least 1).
+    event_retention: usize,
+    signals: Arc<Signals>,
 }
 
 /// The state of a branch that has seen nothing yet.
@@ -50,10 +66,18 @@ fn branch_state<'a>(all: &'a Branches, branch: &BranchId) -> &'a BranchState {
 
 impl MemoryStore {
     /// Opens the queue file (creating it and its directory if missing) and loads every
-    /// ticket, window, counter, idempotency key and service average back into memory.
+    /// ticket, window, counter, idempotency key, service average and retained event back into
+    /// memory, keeping [`DEFAULT_EVENT_RETENTION`] events per branch.
     pub async fn open(path: &Path) -> anyhow::Result<Self> {
+        Self::open_with(path, DEFAULT_EVENT_RETENTION).await
+    }
+
+    /// As [`MemoryStore::open`], keeping the last `event_retention` events per branch (at
+    /// least 1).
+    pub async fn open_with(path: &Path, event_retention: usize) -> anyhow::Result<Self> {
+        let event_retention = event_retention.max(1);
         let pool = persist::connect(path).await?;
-        let branches = load::load(&pool)
+        let branches = load::load(&pool, event_retention)
             .await
             .with_context(|| format!("loading the live queue from {}", path.display()))?;
         let tickets: usize = branches.values().map(|b| b.tickets.len()).sum();
@@ -62,13 +86,23 @@ impl MemoryStore {
             .flat_map(|b| b.waiting.values())
             .map(|q| q.len())
             .sum();
+        let events: usize = branches.values().map(|b| b.events.retained()).sum();
         tracing::info!(path = %path.display(), branches = branches.len(), tickets, waiting,
-            "embedded queue store opened");
+            events, event_retention, "embedded queue store opened");
         Ok(Self {
             path: path.to_owned(),
             pool,
             branches: Arc::new(Mutex::new(branches)),
+            event_retention,
+            signals: Arc::default(),
         })
+    }
+
+    /// Keeps the last `n` events per branch (at least 1) from the next step on.
+    #[must_use]
+    pub fn with_event_retention(mut self, n: usize) -> Self {
+        self.event_retention = n.max(1);
+        self
     }
 
     /// The queue file.
@@ -88,11 +122,12 @@ impl MemoryStore {
         answer(branch_state(&all, branch))
     }
 
-    /// One atomic step: plan under the lock, commit the change, apply it, then answer from
-    /// the new state (still under the same lock).
+    /// One atomic step: plan under the lock, commit the change (its events stamped with `at`),
+    /// apply it, then answer from the new state (still under the same lock).
     async fn step<T, R>(
         &self,
         branch: &BranchId,
+        at: DateTime<Utc>,
         plan: impl FnOnce(&BranchState) -> QueueResult<Plan<T>>,
         answer: impl FnOnce(&BranchState, T) -> QueueResult<R>,
     ) -> QueueResult<R> {
@@ -101,25 +136,38 @@ impl MemoryStore {
         let guard = if change.is_empty() {
             guard
         } else {
-            self.commit(guard, branch, change).await?
+            self.commit(guard, branch, change, at).await?
         };
         answer(branch_state(&guard, branch), result)
     }
 
-    /// Writes the change and applies it. Both run in a task of their own, so a caller that
-    /// goes away (a gRPC deadline drops its future) cannot stop the step between the commit
-    /// and the apply and leave memory behind the file.
+    /// Writes the change with its events and applies it, then wakes the branch's readers.
+    /// All of it runs in a task of its own, so a caller that goes away (a gRPC deadline drops
+    /// its future) cannot stop the step between the commit and the apply and leave memory
+    /// behind the file.
     async fn commit(
         &self,
         mut guard: OwnedMutexGuard<Branches>,
         branch: &BranchId,
         change: change::Change,
+        at: DateTime<Utc>,
     ) -> QueueResult<OwnedMutexGuard<Branches>> {
         let pool = self.pool.clone();
+        let signals = Arc::clone(&self.signals);
+        let retention = self.event_retention;
         let branch = branch.clone();
+        let events = branch_state(&guard, &branch)
+            .events
+            .stamp(&change.events, at);
         let task = tokio::spawn(async move {
-            persist::write(&pool, &branch, &change).await?;
-            guard.entry(branch).or_default().apply(change);
+            persist::write(&pool, &branch, &change, &events, retention).await?;
+            let published = !events.is_empty();
+            let state = guard.entry(branch.clone()).or_default();
+            state.apply(change);
+            state.events.append(events, retention);
+            if published {
+                signals.publish(&branch, state.events.last_id());
+            }
             Ok::<_, sqlx::Error>(guard)
         });
         match task.await {

@@ -10,9 +10,10 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use crate::domain::BranchId;
+use crate::domain::{BranchId, Event};
 
 use super::change::Change;
+use super::event_rows;
 
 const SCHEMA: &str = include_str!("schema.sql");
 
@@ -56,8 +57,15 @@ pub fn day(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
 
-/// Writes every row of `change` in one transaction: all of it or nothing.
-pub async fn write(pool: &SqlitePool, branch: &BranchId, change: &Change) -> sqlx::Result<()> {
+/// Writes every row of `change` and its stamped `events` (pruning the log to `retention`) in
+/// one transaction: all of it or nothing.
+pub async fn write(
+    pool: &SqlitePool,
+    branch: &BranchId,
+    change: &Change,
+    events: &[Event],
+    retention: usize,
+) -> sqlx::Result<()> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     for live in &change.tickets {
         let t = &live.ticket;
@@ -138,5 +146,6 @@ pub async fn write(pool: &SqlitePool, branch: &BranchId, change: &Change) -> sql
         .execute(&mut *tx)
         .await?;
     }
+    event_rows::write(&mut tx, branch, events, retention).await?;
     tx.commit().await
 }

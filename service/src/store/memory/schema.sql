@@ -56,3 +56,30 @@ CREATE TABLE IF NOT EXISTS live_service_averages (
     avg_ms INTEGER NOT NULL,
     PRIMARY KEY (branch, service)
 ) STRICT;
+
+-- The board events of each branch (hall displays), written in the transaction of the change
+-- that emits them; only the last `event_retention` per branch are kept. Columns a kind does not
+-- use are NULL: called (ticket, service, window_no, recall_count), window (window_no,
+-- window_state, pause_reason, ticket + ticket_state of the ticket it holds), queue (service,
+-- waiting).
+CREATE TABLE IF NOT EXISTS live_events (
+    branch       TEXT    NOT NULL,
+    id           INTEGER NOT NULL,                  -- 1, 2, 3, … per branch
+    at           TEXT    NOT NULL,
+    kind         TEXT    NOT NULL,                  -- called | window | queue
+    ticket       TEXT,
+    service      TEXT,
+    window_no    INTEGER,
+    recall_count INTEGER,
+    window_state TEXT,
+    pause_reason TEXT,
+    ticket_state TEXT,
+    waiting      INTEGER,
+    PRIMARY KEY (branch, id)
+) STRICT;
+
+-- The id of each branch's last event, kept when its row is pruned: ids are never reused.
+CREATE TABLE IF NOT EXISTS live_event_seq (
+    branch  TEXT    PRIMARY KEY NOT NULL,
+    last_id INTEGER NOT NULL
+) STRICT;

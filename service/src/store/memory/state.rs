@@ -8,10 +8,13 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 
 use crate::domain::{
-    ServiceId, Ticket, TicketId, TicketState, TicketView, WindowNo, WindowState, WindowStatus,
+    Now, ServiceId, Ticket, TicketId, TicketState, TicketView, WindowNo, WindowState, WindowStatus,
 };
 use crate::error::{QueueError, QueueResult};
 use crate::hall::Branch;
+use crate::store::ServiceStatus;
+
+use super::log::EventLog;
 
 /// A queue key with a total order (keys are finite; `total_cmp` orders them as numbers).
 #[derive(Debug, Clone, Copy)]
@@ -112,6 +115,8 @@ pub struct BranchState {
     pub idempotency: HashMap<(NaiveDate, String), TicketId>,
     /// Moving average of real service times per service, in ms.
     pub averages: HashMap<ServiceId, u64>,
+    /// The board events: the last id and the latest ones retained.
+    pub events: EventLog,
 }
 
 impl BranchState {
@@ -182,6 +187,23 @@ impl BranchState {
                 .and_then(|id| self.tickets.get(&id))
                 .map(|t| t.ticket.clone()),
         }
+    }
+
+    /// Every service of the layout as it stands `now`, in layout order.
+    pub fn service_statuses(&self, branch: &Branch, now: &Now) -> Vec<ServiceStatus> {
+        branch
+            .services
+            .iter()
+            .map(|service| ServiceStatus {
+                service: service.id.clone(),
+                waiting: self
+                    .queue(now.day, &service.id)
+                    .map_or(0, |q| u32::try_from(q.len()).unwrap_or(u32::MAX)),
+                issued_today: self.issued(now.day, &service.id),
+                avg_service_ms: self.averages.get(&service.id).copied(),
+                open_windows: self.open_windows(branch, &service.id),
+            })
+            .collect()
     }
 
     /// Waiting tickets of `day` in `service`, in calling order.

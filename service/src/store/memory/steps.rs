@@ -1,12 +1,14 @@
 //! Steps on the ticket a window holds: recall, start, complete, no-show, transfer. Each is a
-//! pure function of the state returning the change without applying it.
+//! pure function of the state returning the change (with its board events) without applying
+//! it.
 
-use crate::domain::{Now, ServiceId, TicketId, TicketState, WindowNo, WindowState};
+use crate::domain::{EventKind, Now, ServiceId, TicketId, TicketState, WindowNo, WindowState};
 use crate::error::{QueueError, QueueResult};
 use crate::hall::Branch;
 use crate::store::RANK_SPAN;
 
 use super::change::{Average, Change, Plan};
+use super::events;
 use super::state::{BranchState, LiveTicket, LiveWindow};
 use super::tickets::service;
 use super::windows::{held_ticket, layout};
@@ -37,16 +39,26 @@ fn holding<'a>(
     Ok((window, live))
 }
 
-fn one_ticket(live: LiveTicket, window: Option<LiveWindow>) -> Plan<TicketId> {
+fn one_ticket(
+    live: LiveTicket,
+    window: Option<LiveWindow>,
+    events: Vec<EventKind>,
+) -> Plan<TicketId> {
     let result = live.ticket.id.clone();
     Plan {
         change: Change {
             tickets: vec![live],
             windows: window.into_iter().collect(),
+            events,
             ..Change::default()
         },
         result,
     }
+}
+
+/// `WindowChanged` of a window that now holds nothing.
+fn freed(window: &LiveWindow) -> Vec<EventKind> {
+    vec![events::window_changed(window, None)]
 }
 
 /// CALLED → CALLED with one more recall, up to the service's limit; the window must be OPEN.
@@ -66,7 +78,8 @@ pub fn recall(
     }
     let mut live = live.clone();
     live.ticket.recall_count += 1;
-    Ok(one_ticket(live, None))
+    let called = events::called(&live.ticket).into_iter().collect();
+    Ok(one_ticket(live, None, called))
 }
 
 /// CALLED → SERVING.
@@ -76,11 +89,13 @@ pub fn start(
     number: WindowNo,
     now: &Now,
 ) -> QueueResult<Plan<TicketId>> {
-    let (_, live) = holding(state, branch, number, "started", &[TicketState::Called])?;
+    let (window, live) = holding(state, branch, number, "started", &[TicketState::Called])?;
     let mut live = live.clone();
     live.ticket.state = TicketState::Serving;
     live.ticket.started_at = Some(now.at);
-    Ok(one_ticket(live, None))
+    let serving = Some((live.ticket.id.clone(), TicketState::Serving));
+    let changed = vec![events::window_changed(&window, serving)];
+    Ok(one_ticket(live, None, changed))
 }
 
 /// SERVING → DONE; the window is free and the service's average moves.
@@ -101,7 +116,8 @@ pub fn complete(
         .clamp(0, MAX_SERVICE_MS);
     let service = live.ticket.service.clone();
     let avg_ms = next_average(state.averages.get(&service).copied(), took);
-    let mut plan = one_ticket(live, Some(window));
+    let changed = freed(&window);
+    let mut plan = one_ticket(live, Some(window), changed);
     plan.change.averages.push(Average { service, avg_ms });
     Ok(plan)
 }
@@ -135,17 +151,19 @@ pub fn no_show(
     live.ticket.state = TicketState::NoShow;
     live.ticket.ended_at = Some(now.at);
     window.current = None;
-    Ok(one_ticket(live, Some(window)))
+    let changed = freed(&window);
+    Ok(one_ticket(live, Some(window), changed))
 }
 
 /// The window's CALLED or SERVING ticket → WAITING in `target`, by its place in time or at
-/// the front; the window is free.
+/// the front; the window is free. `now` only dates the `QueueChanged` of the target.
 pub fn transfer(
     state: &BranchState,
     branch: &Branch,
     number: WindowNo,
     target: &ServiceId,
     to_front: bool,
+    now: &Now,
 ) -> QueueResult<Plan<TicketId>> {
     let allowed = [TicketState::Called, TicketState::Serving];
     let (mut window, live) = holding(state, branch, number, "transferred", &allowed)?;
@@ -173,5 +191,12 @@ pub fn transfer(
     live.ticket.window = None;
     live.key = key;
     window.current = None;
-    Ok(one_ticket(live, Some(window)))
+    let mut changed = freed(&window);
+    changed.push(events::queue_changed(
+        state,
+        std::slice::from_ref(&live),
+        now.day,
+        target,
+    ));
+    Ok(one_ticket(live, Some(window), changed))
 }

@@ -7,6 +7,7 @@ use crate::hall::{Branch, Service};
 use crate::store::queue_key;
 
 use super::change::{Change, Counter, IdempotencyKey, Plan};
+use super::events;
 use super::state::{BranchState, LiveTicket, LiveWindow};
 
 /// The ticket a take answers with, and whether its idempotency key replayed it.
@@ -89,6 +90,8 @@ pub fn take(
             ticket: id.clone(),
         });
     }
+    let queue = events::queue_changed(state, &change.tickets, now.day, &service.id);
+    change.events.push(queue);
     Ok(Plan {
         change,
         result: Taken {
@@ -113,9 +116,12 @@ pub fn cancel(state: &BranchState, id: &TicketId, now: &Now) -> QueueResult<Plan
     let mut live = live.clone();
     live.ticket.state = TicketState::Cancelled;
     live.ticket.ended_at = Some(now.at);
+    let tickets = vec![live];
+    let queue = events::queue_changed(state, &tickets, now.day, &ticket.service);
     Ok(Plan {
         change: Change {
-            tickets: vec![live],
+            tickets,
+            events: vec![queue],
             ..Change::default()
         },
         result: id.clone(),
@@ -155,8 +161,11 @@ pub fn requeue(
         ));
     }
     let mut change = Change::default();
-    if ticket.state == TicketState::Called {
-        change.windows.extend(let_go(state, ticket));
+    if ticket.state == TicketState::Called
+        && let Some(window) = let_go(state, ticket)
+    {
+        change.events.push(events::window_changed(&window, None));
+        change.windows.push(window);
     }
     let fresh = queue_key(
         service.rank(ticket.priority),
@@ -171,6 +180,8 @@ pub fn requeue(
     live.ticket.window = None;
     live.ticket.ended_at = None;
     change.tickets.push(live);
+    let queue = events::queue_changed(state, &change.tickets, now.day, &service.id);
+    change.events.push(queue);
     Ok(Plan {
         change,
         result: id.clone(),
@@ -206,7 +217,8 @@ pub fn let_go(state: &BranchState, ticket: &Ticket) -> Option<LiveWindow> {
     Some(window)
 }
 
-/// Every WAITING ticket of a day before today → EXPIRED. Answers how many.
+/// Every WAITING ticket of a day before today → EXPIRED. Answers how many. No event: past
+/// days are not on today's board.
 pub fn expire(state: &BranchState, now: &Now) -> Plan<u32> {
     let mut change = Change::default();
     for ((day, _), queue) in &state.waiting {

@@ -7,6 +7,7 @@ use crate::error::{QueueError, QueueResult};
 use crate::hall::{Branch, Window};
 
 use super::change::{Change, Plan};
+use super::events;
 use super::routing;
 use super::state::{BranchState, LiveTicket, LiveWindow};
 
@@ -53,6 +54,10 @@ pub fn set_window(
         Change::default()
     } else {
         Change {
+            events: vec![events::window_changed(
+                &window,
+                events::held(state, &window),
+            )],
             windows: vec![window],
             ..Change::default()
         }
@@ -79,16 +84,25 @@ fn ready_to_call(state: &BranchState, window: &LiveWindow) -> QueueResult<()> {
     Ok(())
 }
 
-/// WAITING → CALLED at `window`, which now holds it.
-fn hand_over(live: &LiveTicket, mut window: LiveWindow, now: &Now) -> Change {
+/// WAITING → CALLED at `window`, which now holds it: `Called`, then `QueueChanged` of its
+/// service.
+fn hand_over(state: &BranchState, live: &LiveTicket, mut window: LiveWindow, now: &Now) -> Change {
     let mut live = live.clone();
     live.ticket.state = TicketState::Called;
     live.ticket.window = Some(window.number);
     live.ticket.called_at = Some(now.at);
     live.ticket.recall_count = 0;
     window.current = Some(live.ticket.id.clone());
+    let service = live.ticket.service.clone();
+    let tickets = vec![live];
+    let queue = events::queue_changed(state, &tickets, now.day, &service);
     Change {
-        tickets: vec![live],
+        events: tickets
+            .iter()
+            .filter_map(|t| events::called(&t.ticket))
+            .chain([queue])
+            .collect(),
+        tickets,
         windows: vec![window],
         ..Change::default()
     }
@@ -110,7 +124,7 @@ pub fn call_next(
     let live = state.ticket(&pick.ticket)?;
     window.ratio_pos = pick.ratio_pos;
     Ok(Plan {
-        change: hand_over(live, window, now),
+        change: hand_over(state, live, window, now),
         result: Some(pick.ticket),
     })
 }
@@ -147,7 +161,7 @@ pub fn call_ticket(
         return Err(QueueError::window_not_serving(number, &ticket.service));
     }
     Ok(Plan {
-        change: hand_over(live, window, now),
+        change: hand_over(state, live, window, now),
         result: id.clone(),
     })
 }

@@ -54,7 +54,7 @@ fn steps_on_a_window_need_the_right_ticket() {
         steps::complete(&fx.state, b, w, &now),
         steps::no_show(&fx.state, b, w, &now),
         steps::recall(&fx.state, b, w),
-        steps::transfer(&fx.state, b, w, &sid("b"), false),
+        steps::transfer(&fx.state, b, w, &sid("b"), false, &now),
     ] {
         assert_precondition(result.map(|p| p.result), &["window 2 holds no ticket"]);
     }
@@ -63,7 +63,7 @@ fn steps_on_a_window_need_the_right_ticket() {
         fx.run(steps::complete(&fx.state, &fx.branch, win(2), &at(31))),
         &["A001 is CALLED", "completed", "SERVING"],
     );
-    let same = steps::transfer(&fx.state, &fx.branch, win(2), &sid("a"), false);
+    let same = steps::transfer(&fx.state, &fx.branch, win(2), &sid("a"), false, &at(32));
     assert_precondition(fx.run(same), &["A001", "already in service 'a'"]);
     for _ in 0..2 {
         fx.run(steps::recall(&fx.state, &fx.branch, win(2)))

@@ -1,6 +1,8 @@
 //! Unit tests of the embedded store: the pure transitions on a state in memory (no SQLite),
 //! and the store reopened from its file.
 
+mod event_log;
+mod events;
 mod illegal;
 mod reopen;
 mod routing;
@@ -11,8 +13,8 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 
 use crate::domain::{
-    BranchId, CallRule, Channel, NewTicket, Now, PriorityClass, ServiceId, Ticket, TicketId,
-    TicketState, WindowCommand, WindowNo,
+    BranchId, CallRule, Channel, EventKind, NewTicket, Now, PriorityClass, ServiceId, Ticket,
+    TicketId, TicketState, WindowCommand, WindowNo,
 };
 use crate::error::{QueueError, QueueResult};
 use crate::hall::{Branch, BranchLevel, Service, Window};
@@ -118,6 +120,8 @@ pub fn new_ticket(service: &str, priority: PriorityClass, key: Option<&str>) -> 
 pub struct Fixture {
     pub branch: Branch,
     pub state: BranchState,
+    /// The events of the last transition run (none when it failed).
+    pub emitted: Vec<EventKind>,
 }
 
 impl Fixture {
@@ -125,12 +129,15 @@ impl Fixture {
         Self {
             branch: branch(),
             state: BranchState::default(),
+            emitted: Vec::new(),
         }
     }
 
     /// Applies a planned change; the answer of the transition.
     pub fn run<T>(&mut self, plan: QueueResult<Plan<T>>) -> QueueResult<T> {
+        self.emitted.clear();
         let Plan { change, result } = plan?;
+        self.emitted.clone_from(&change.events);
         self.state.apply(change);
         Ok(result)
     }

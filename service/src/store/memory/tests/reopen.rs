@@ -172,6 +172,12 @@ async fn a_failed_write_answers_unavailable_and_changes_nothing() {
         Err(QueueError::Unavailable(_))
     ));
     assert_eq!(snapshot(&store).await, before);
+    // The failed step published nothing.
+    assert_eq!(store.last_event_id(&b).await.expect("last"), 1);
+    assert_eq!(
+        store.events_after(&b, 1, 10).await.expect("read"),
+        Some(vec![])
+    );
     // Reads still answer from memory.
     assert_eq!(
         store.services(&b, &at(30)).await.expect("services")[0].waiting,

@@ -97,7 +97,7 @@ fn transfer_keeps_its_place_in_time_or_goes_to_the_front() {
         .expect("no-show");
     fx.open(1);
     assert_eq!(fx.call_next(1, &at(40)), Some(a1.clone()));
-    let plan = steps::transfer(&fx.state, &fx.branch, win(1), &sid("b"), false);
+    let plan = steps::transfer(&fx.state, &fx.branch, win(1), &sid("b"), false, &at(41));
     fx.run(plan).expect("transfer by time");
     assert_eq!(fx.waiting("b", &at(50)), ["A001", "B002", "B003"]);
     let moved = fx.ticket(&a1);
@@ -109,12 +109,12 @@ fn transfer_keeps_its_place_in_time_or_goes_to_the_front() {
     assert_eq!(fx.call_next(1, &at(60)), Some(a2.clone()));
     fx.run(steps::start(&fx.state, &fx.branch, win(1), &at(61)))
         .expect("start");
-    let plan = steps::transfer(&fx.state, &fx.branch, win(1), &sid("b"), true);
+    let plan = steps::transfer(&fx.state, &fx.branch, win(1), &sid("b"), true, &at(62));
     fx.run(plan).expect("transfer to the front");
     assert_eq!(fx.waiting("b", &at(70)), ["A002", "A001", "B002", "B003"]);
     // Back to where it came from: the original service stays the first one.
     assert_eq!(fx.call_next(1, &at(80)), Some(a2.clone()));
-    let plan = steps::transfer(&fx.state, &fx.branch, win(1), &sid("a"), true);
+    let plan = steps::transfer(&fx.state, &fx.branch, win(1), &sid("a"), true, &at(81));
     fx.run(plan).expect("transfer back");
     assert_eq!(fx.ticket(&a2).original_service, Some(sid("a")));
 }
