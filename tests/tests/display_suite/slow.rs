@@ -8,6 +8,7 @@ use futures::future::join_all;
 use queuecall_tests::v1::SnapshotReason;
 use queuecall_tests::v1::watch_branch_response::Item;
 use queuecall_tests::*;
+use serde_yaml::{Mapping, Value};
 use tonic::transport::Endpoint;
 
 use super::{assert_board_matches, at, fresh_snapshot, watch};
@@ -23,6 +24,20 @@ const EVENTS_PER_TICKET: usize = 4;
 const SLOW_WINDOW: u32 = 4096;
 /// Generous: the calls must finish, not be fast.
 const DEADLINE: Duration = Duration::from_secs(120);
+
+/// Display buffers well below the 2,400 events of the test, still above the 256 events the
+/// pump may publish at once (so the fast watcher never lags).
+const BRANCH_BUFFER: u64 = 512;
+const CLIENT_BUFFER: u64 = 16;
+
+fn small_buffers() -> Mapping {
+    let mut display = Mapping::new();
+    display.insert("branch_buffer".into(), BRANCH_BUFFER.into());
+    display.insert("client_buffer".into(), CLIENT_BUFFER.into());
+    let mut root = Mapping::new();
+    root.insert("display".into(), Value::Mapping(display));
+    root
+}
 
 /// Takes every ticket from several tasks, then calls them all (and marks each a no-show)
 /// from one task per window; returns the numbers called.
@@ -63,7 +78,7 @@ pub async fn a_reader_that_never_reads_slows_neither_the_queue_nor_other_watcher
     store: StoreKind,
 ) -> anyhow::Result<()> {
     // Arrange: a slow watcher that reads nothing for now, and a fast one.
-    let app = spawn_app(store).await;
+    let app = spawn_app_configured(AppOptions::new(store), small_buffers()).await;
     for window in WINDOWS {
         at::open(&app.api, BUSY_BRANCH, window).await?;
     }
@@ -121,8 +136,8 @@ pub async fn a_reader_that_never_reads_slows_neither_the_queue_nor_other_watcher
     let resynced_at = fell_behind.unwrap_or_else(|| {
         panic!(
             "the slow watcher got all {} events without a FELL_BEHIND snapshot, although far \
-             more were sent than the display's buffers (branch_buffer 1024 + client_buffer 64 \
-             by default) and its {SLOW_WINDOW}-byte HTTP/2 window hold",
+             more were sent than the display's buffers (branch_buffer {BRANCH_BUFFER} + \
+             client_buffer {CLIENT_BUFFER}) and its {SLOW_WINDOW}-byte HTTP/2 window hold",
             EVENTS_PER_TICKET * TICKETS
         )
     });
