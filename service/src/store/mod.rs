@@ -89,7 +89,8 @@
 //!   none / none);
 //! - transfer: `WindowChanged` (none), then `QueueChanged` of the target service;
 //! - expire_past_days: nothing (past days are not on today's board).
-//! `QueueChanged.waiting` and `WindowChanged` carry absolute values after the step, so applying
+//!
+//! `QueueChanged.waiting` (today's waiting tickets of the service) and `WindowChanged` carry absolute values after the step, so applying
 //! an event twice is harmless.
 
 pub mod memory;
