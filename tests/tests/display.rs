@@ -23,6 +23,7 @@ macro_rules! display_suite {
         mod $name {
             display_tests! { $store;
                 ordered::a_watcher_gets_the_board_then_every_event_in_order,
+                ordered::only_steps_that_change_the_board_publish_events,
                 announce::announcements_spell_numbers_and_windows_and_say_recalls,
                 snapshot::the_snapshot_shows_windows_waits_and_the_latest_calls_without_phones,
                 resume::resuming_with_the_last_seen_id_replays_exactly_the_missed_events_then_goes_live,

@@ -7,12 +7,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures::future::join_all;
-use queuecall_tests::v1::SnapshotReason;
 use queuecall_tests::v1::branch_event::Kind;
+use queuecall_tests::v1::{SnapshotReason, TakeTicketRequest};
 use queuecall_tests::*;
 use tokio::sync::Semaphore;
 
-use super::{assert_board_matches, fresh_snapshot, watch};
+use super::{assert_board_matches, at, fresh_snapshot, watch};
 
 const TAKERS: usize = 3;
 const PER_TAKER: usize = 12;
@@ -176,4 +176,67 @@ pub async fn a_watcher_gets_the_board_then_every_event_in_order(
         assert_eq!(call.window_name, name, "{call:?}");
     }
     assert_board_matches(&app, BRANCH, &snapshot, &events).await
+}
+
+pub async fn only_steps_that_change_the_board_publish_events(
+    store: StoreKind,
+) -> anyhow::Result<()> {
+    let app = spawn_app(store).await;
+    let mut watcher = watch(&app, BRANCH).await?;
+    watcher.snapshot_for(SnapshotReason::Initial).await;
+    let keyed = TakeTicketRequest {
+        idempotency_key: "kiosk-7-0001".into(),
+        ..take_request(TAX)
+    };
+
+    // Act: steps that change the board, mixed with refused steps, replays, steps that change
+    // nothing, and a step on another branch.
+    app.take(SOCIAL).await?;
+    app.take_with(keyed.clone()).await?;
+    assert!(app.take_with(keyed).await?.replayed);
+    assert_status(
+        app.call_next(WINDOW_SOCIAL).await,
+        Code::FailedPrecondition,
+        &[],
+    );
+    app.open(WINDOW_SOCIAL).await?;
+    app.open(WINDOW_SOCIAL).await?;
+    app.pause(WINDOW_SOCIAL, "lunch").await?;
+    app.pause(WINDOW_SOCIAL, "lunch").await?;
+    app.cancel("test-centre.A001").await?;
+    assert_status(
+        app.cancel("test-centre.A001").await,
+        Code::FailedPrecondition,
+        &[],
+    );
+    for _ in 0..3 {
+        app.take(PERMITS).await?;
+    }
+    assert_status(app.take(PERMITS).await, Code::ResourceExhausted, &[]);
+    at::take(&app.api, VILLAGE, "general").await?;
+    app.open(WINDOW_SOCIAL).await?;
+    assert_eq!(app.call_next(WINDOW_SOCIAL).await?, None);
+    app.take(SOCIAL).await?;
+
+    // Assert: one event per change, none for the others (ids checked by the watch).
+    let events = watcher.events_through(10).await;
+    assert_eq!(
+        events.iter().map(describe).collect::<Vec<_>>(),
+        [
+            "queue social-security 1",
+            "queue tax 1",
+            "window 4 open",
+            "window 4 paused",
+            "queue social-security 0",
+            "queue permits 1",
+            "queue permits 2",
+            "queue permits 3",
+            "window 4 open",
+            "queue social-security 1",
+        ]
+    );
+    app.take(TAX).await?;
+    let next = watcher.event().await;
+    assert_eq!((next.id, describe(&next)), (11, "queue tax 2".to_owned()));
+    Ok(())
 }
