@@ -54,7 +54,11 @@ fn english_off_leaves_the_line_empty() {
         let a = announce(&TicketNumber::new("B", 7), window(12), recall, false);
         assert_eq!(a.english, "");
         assert!(a.text.contains("B007号到12号窗口"), "{}", a.text);
-        assert!(a.speech.contains("B 零 零 七 号，到 十二 号窗口"), "{}", a.speech);
+        assert!(
+            a.speech.contains("B 零 零 七 号，到 十二 号窗口"),
+            "{}",
+            a.speech
+        );
     }
 }
 
@@ -134,7 +138,10 @@ fn window_numerals_1_to_199_read_back_to_their_number() {
             assert!(said.starts_with('十'), "{n} said as {said}");
         }
         let speech = announce(&TicketNumber::new("C", 1), window(n), 0, false).speech;
-        assert!(speech.ends_with(&format!("到 {said} 号窗口办理")), "{speech}");
+        assert!(
+            speech.ends_with(&format!("到 {said} 号窗口办理")),
+            "{speech}"
+        );
     }
 }
 

@@ -230,7 +230,10 @@ fn the_json_is_tagged_as_agreed() {
     assert_eq!(value["id"], 7);
     assert_eq!(value["kind"], "called");
     assert_eq!(value["call"]["window_name"], "企业开办窗口");
-    assert_eq!(value["call"]["announcement"]["english"], "Calling again: number A023, please go to window 5.");
+    assert_eq!(
+        value["call"]["announcement"]["english"],
+        "Calling again: number A023, please go to window 5."
+    );
     let back: WatchItem = serde_json::from_value(value).expect("reads back");
     assert_eq!(back, call);
     assert_eq!(back.last_event_id(), 7);

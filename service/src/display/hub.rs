@@ -104,7 +104,10 @@ struct Release {
 impl Drop for Release {
     fn drop(&mut self) {
         let mut pumps = self.inner.pumps();
-        if pumps.get(&self.branch).is_some_and(|t| t.same_channel(&self.tx)) {
+        if pumps
+            .get(&self.branch)
+            .is_some_and(|t| t.same_channel(&self.tx))
+        {
             pumps.remove(&self.branch);
         }
     }
@@ -143,7 +146,12 @@ impl Hub {
             branch: branch.id.clone(),
             tx: tx.clone(),
         };
-        tokio::spawn(pump(Arc::clone(&self.inner), Arc::clone(branch), tx, release));
+        tokio::spawn(pump(
+            Arc::clone(&self.inner),
+            Arc::clone(branch),
+            tx,
+            release,
+        ));
         rx
     }
 

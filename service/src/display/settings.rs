@@ -53,7 +53,9 @@ impl TryFrom<RawDisplaySettings> for DisplaySettings {
             if (min..=max).contains(&value) {
                 Ok(value)
             } else {
-                Err(format!("display.{name} is {value}; it must be {min}..={max}"))
+                Err(format!(
+                    "display.{name} is {value}; it must be {min}..={max}"
+                ))
             }
         };
         Ok(Self {
@@ -82,9 +84,38 @@ mod tests {
 
     #[test]
     fn out_of_range_and_unknown_keys_are_errors() {
-        assert!(parse("branch_buffer: 0").unwrap_err().contains("branch_buffer"));
-        assert!(parse("client_buffer: 0").unwrap_err().contains("client_buffer"));
-        assert!(parse("recent_calls: 101").unwrap_err().contains("recent_calls"));
+        assert!(
+            parse("branch_buffer: 0")
+                .unwrap_err()
+                .contains("branch_buffer")
+        );
+        assert!(
+            parse("client_buffer: 0")
+                .unwrap_err()
+                .contains("client_buffer")
+        );
+        assert!(
+            parse("recent_calls: 101")
+                .unwrap_err()
+                .contains("recent_calls")
+        );
         assert!(parse("recent_call: 5").is_err());
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment::Jail closures return figment's error type.
+    fn the_environment_sets_the_display_section() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("QUEUECALL_DISPLAY__CLIENT_BUFFER", "8");
+            jail.set_env("QUEUECALL_DISPLAY__RECENT_CALLS", "5");
+            let settings = crate::config::Settings::load(None).expect("valid settings");
+            assert_eq!(settings.display.client_buffer, 8);
+            assert_eq!(settings.display.recent_calls, 5);
+            assert_eq!(settings.display.branch_buffer, 1024);
+            jail.set_env("QUEUECALL_DISPLAY__BRANCH_BUFFER", "0");
+            let err = crate::config::Settings::load(None).expect_err("0 is refused");
+            assert!(format!("{err:#}").contains("branch_buffer"), "{err:#}");
+            Ok(())
+        });
     }
 }

@@ -12,7 +12,9 @@ use tempfile::TempDir;
 
 use super::{Display, DisplaySettings, HubTiming, WatchItem};
 use crate::clock::ManualClock;
-use crate::domain::{BranchId, Channel, NewTicket, PriorityClass, ServiceId, WindowCommand, WindowNo};
+use crate::domain::{
+    BranchId, Channel, NewTicket, PriorityClass, ServiceId, WindowCommand, WindowNo,
+};
 use crate::hall::file::{HallFormat, parse};
 use crate::queue::{Queue, TicketInfo, WindowStep};
 use crate::store::memory::MemoryStore;
@@ -147,12 +149,20 @@ pub async fn silent<T: std::fmt::Debug>(stream: &mut BoxStream<'static, T>, quie
 
 /// Reads items until one reflects event `id`; asserts the watch invariant on the way: every
 /// event follows the last id seen by exactly one, a snapshot sets the last id.
-pub async fn read_until(stream: &mut BoxStream<'static, WatchItem>, last: &mut u64, id: u64) -> Vec<WatchItem> {
+pub async fn read_until(
+    stream: &mut BoxStream<'static, WatchItem>,
+    last: &mut u64,
+    id: u64,
+) -> Vec<WatchItem> {
     let mut items = Vec::new();
     while *last < id {
         let item = next(stream).await;
         if let WatchItem::Event(event) = &item {
-            assert_eq!(event.id, *last + 1, "no gap, no duplicate: {items:?} then {item:?}");
+            assert_eq!(
+                event.id,
+                *last + 1,
+                "no gap, no duplicate: {items:?} then {item:?}"
+            );
         }
         *last = item.last_event_id();
         items.push(item);

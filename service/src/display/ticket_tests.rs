@@ -48,11 +48,18 @@ async fn a_ticket_is_followed_from_waiting_to_done_and_the_watch_ends() {
 
     f.call(1).await;
     let update = next(&mut stream).await.expect("no error");
-    assert_eq!((update.ticket.state, update.people_ahead), (TicketState::Waiting, 1));
+    assert_eq!(
+        (update.ticket.state, update.people_ahead),
+        (TicketState::Waiting, 1)
+    );
     sent = update;
 
     // Another service's queue does not concern this ticket.
-    f.take("b").await;
+    let other = f.take("b").await;
+    f.queue
+        .cancel_ticket(reference(&other))
+        .await
+        .expect("cancel");
     silent(&mut stream, Duration::from_millis(400)).await;
 
     f.step(1, WindowStep::Start).await;
@@ -62,16 +69,28 @@ async fn a_ticket_is_followed_from_waiting_to_done_and_the_watch_ends() {
     f.step(1, WindowStep::Start).await;
     f.step(1, WindowStep::Complete).await;
     f.call(1).await;
-    until(&mut stream, &mut sent, |i| i.ticket.state == TicketState::Called).await;
+    until(&mut stream, &mut sent, |i| {
+        i.ticket.state == TicketState::Called
+    })
+    .await;
     assert_eq!(sent.ticket.window.map(|w| w.get()), Some(1));
     f.step(1, WindowStep::Recall).await;
     until(&mut stream, &mut sent, |i| i.ticket.recall_count == 1).await;
     f.step(1, WindowStep::Start).await;
-    until(&mut stream, &mut sent, |i| i.ticket.state == TicketState::Serving).await;
+    until(&mut stream, &mut sent, |i| {
+        i.ticket.state == TicketState::Serving
+    })
+    .await;
     f.step(1, WindowStep::Complete).await;
-    until(&mut stream, &mut sent, |i| i.ticket.state == TicketState::Done).await;
+    until(&mut stream, &mut sent, |i| {
+        i.ticket.state == TicketState::Done
+    })
+    .await;
     let end = tokio::time::timeout(Duration::from_secs(5), stream.next()).await;
-    assert!(matches!(end, Ok(None)), "the watch ends after DONE: {end:?}");
+    assert!(
+        matches!(end, Ok(None)),
+        "the watch ends after DONE: {end:?}"
+    );
 }
 
 #[tokio::test]
@@ -107,7 +126,10 @@ async fn a_cancelled_ticket_ends_its_watch() {
         .cancel_ticket(reference(&taken))
         .await
         .expect("cancel");
-    until(&mut stream, &mut sent, |i| i.ticket.state == TicketState::Cancelled).await;
+    until(&mut stream, &mut sent, |i| {
+        i.ticket.state == TicketState::Cancelled
+    })
+    .await;
     let end = tokio::time::timeout(Duration::from_secs(5), stream.next()).await;
     assert!(matches!(end, Ok(None)), "{end:?}");
 }

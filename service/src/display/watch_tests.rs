@@ -186,7 +186,11 @@ async fn a_slow_display_is_resynced_and_holds_up_neither_the_queue_nor_others() 
         "the slow display was resynced: {:?}",
         kinds(&slow_items)
     );
-    assert!(slow_items.len() < 20, "it skipped the backlog: {}", slow_items.len());
+    assert!(
+        slow_items.len() < 20,
+        "it skipped the backlog: {}",
+        slow_items.len()
+    );
 }
 
 #[tokio::test]
@@ -194,7 +198,11 @@ async fn one_pump_per_branch_stops_after_the_last_watcher_leaves() {
     let f = opened_with_one_waiting().await;
     assert_eq!(f.display.watched_branches(), 0);
     let one = f.display.watch_branch(&hall(), None).await.expect("watch");
-    let two = f.display.watch_branch(&hall(), Some(1)).await.expect("watch");
+    let two = f
+        .display
+        .watch_branch(&hall(), Some(1))
+        .await
+        .expect("watch");
     assert_eq!(f.display.watched_branches(), 1);
     drop((one, two));
     let stopped = async {

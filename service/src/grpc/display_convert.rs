@@ -15,8 +15,12 @@ use crate::hall::Branch;
 
 pub fn watch_item(branch: &Branch, item: &WatchItem) -> pb::WatchBranchResponse {
     let item = match item {
-        WatchItem::Snapshot(board) => pb::watch_branch_response::Item::Snapshot(snapshot(branch, board)),
-        WatchItem::Event(event) => pb::watch_branch_response::Item::Event(branch_event(branch, event)),
+        WatchItem::Snapshot(board) => {
+            pb::watch_branch_response::Item::Snapshot(snapshot(branch, board))
+        }
+        WatchItem::Event(event) => {
+            pb::watch_branch_response::Item::Event(branch_event(branch, event))
+        }
     };
     pb::WatchBranchResponse { item: Some(item) }
 }
@@ -105,7 +109,10 @@ pub fn window(branch: &Branch, view: &WindowView) -> pb::Window {
         name: view.name.clone(),
         state: state as i32,
         pause_reason: view.pause_reason.clone().unwrap_or_default(),
-        current_ticket: view.ticket_id.as_ref().map(|id| held_ticket(branch, view, id)),
+        current_ticket: view
+            .ticket_id
+            .as_ref()
+            .map(|id| held_ticket(branch, view, id)),
         service_ids: layout
             .map(|w| w.services.iter().map(ToString::to_string).collect())
             .unwrap_or_default(),
