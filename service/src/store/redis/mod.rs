@@ -1,12 +1,12 @@
 //! The live queue on Redis: every transition is one Lua script (EVALSHA, loaded on NOSCRIPT),
 //! every consistent read one script, all keys of a branch under one hash tag (see `keys`) so
 //! that the store runs unchanged on Redis Cluster. The layout facts a script needs come from
-//! the `&Branch` of each call as ARGV (`args`); the scripts answer `{'ok', ...}` or
-//! `{'err', kind, ...}` (`reply`) and check everything before their first write, so a failed
-//! step changes nothing. Replies become domain values in `decode`. Each step also appends its
-//! board events to the branch's stream in the same script (`lua/emit.lua`, decoded in
-//! `events`); displays read them through `board`, blocking reads on connections of their own
-//! (`readers`).
+//! the `&Branch` of each call as ARGV (`args`; scripts are invoked through `run`); the scripts
+//! answer `{'ok', ...}` or `{'err', kind, ...}` (`reply`) and check everything before their
+//! first write, so a failed step changes nothing. Replies become domain values in `decode`.
+//! Each step also appends its board events to the branch's stream in the same script
+//! (`lua/emit.lua`, decoded in `events`); displays read them through `board`, blocking reads
+//! on connections of their own (`readers`).
 
 mod args;
 mod board;
@@ -16,6 +16,7 @@ mod events;
 mod keys;
 mod readers;
 mod reply;
+mod run;
 mod scripts;
 mod tickets;
 mod windows;
@@ -27,18 +28,18 @@ use std::time::Duration;
 
 use anyhow::anyhow;
 use async_trait::async_trait;
-use redis::{Script, ScriptInvocation, Value};
+use redis::Value;
 
 use crate::domain::{
     Event, NewTicket, Now, ServiceId, Ticket, TicketId, TicketState, TicketView, WindowCommand,
     WindowNo, WindowStatus,
 };
 use crate::error::{QueueError, QueueResult};
-use crate::hall::{Branch, Service};
+use crate::hall::Branch;
 use crate::store::{BoardSnapshot, DEFAULT_EVENT_RETENTION, Issued, QueueStore, ServiceStatus};
 use conn::Conn;
 use readers::Readers;
-use reply::{Outcome, Step};
+use reply::Step;
 use windows::Call;
 
 /// The Redis store. Cheap to share behind an `Arc`; one multiplexed connection serves all
@@ -77,60 +78,6 @@ impl RedisStore {
     /// `KEYS[1]` of every script of `branch`.
     fn prefix(&self, branch: &Branch) -> String {
         keys::branch_prefix(&self.key_prefix, &branch.id)
-    }
-
-    /// An invocation of `script` for `branch` with what every script takes first: the branch
-    /// prefix as `KEYS[1]` and the event retention as `ARGV[1]` (see `lua/lib.lua`).
-    fn invoke<'s>(&self, script: &'s Script, branch: &Branch) -> ScriptInvocation<'s> {
-        let mut inv = script.prepare_invoke();
-        inv.key(self.prefix(branch)).arg(self.event_retention);
-        inv
-    }
-
-    /// Runs a script in one round trip (two or three only the first time Redis sees it).
-    async fn eval(&self, inv: &ScriptInvocation<'_>) -> QueueResult<Value> {
-        self.conn
-            .run(|mut con| async move { inv.invoke_async(&mut con).await })
-            .await
-    }
-
-    /// Runs a script and returns the rest of its `ok` reply, or the error of its step.
-    async fn apply(
-        &self,
-        inv: &ScriptInvocation<'_>,
-        step: &Step<'_>,
-    ) -> QueueResult<std::vec::IntoIter<Value>> {
-        match reply::outcome(self.eval(inv).await?, step)? {
-            Outcome::Ok(items) => Ok(items),
-            Outcome::Retry(service) => Err(QueueError::Internal(anyhow!(
-                "redis script asked for the facts of service {service} unexpectedly"
-            ))),
-        }
-    }
-
-    /// Runs a script that reads service facts for the ticket it finds, passing `guess` first;
-    /// when the ticket's service was not among them the script changes nothing and names the
-    /// service, and it runs again with that service's facts.
-    async fn apply_with_facts<'s>(
-        &self,
-        branch: &Branch,
-        guess: Vec<Service>,
-        build: impl Fn(&[Service]) -> ScriptInvocation<'s>,
-        step: &Step<'_>,
-    ) -> QueueResult<std::vec::IntoIter<Value>> {
-        let mut facts = guess;
-        for _ in 0..3 {
-            let inv = build(&facts);
-            match reply::outcome(self.eval(&inv).await?, step)? {
-                Outcome::Ok(items) => return Ok(items),
-                Outcome::Retry(service) => {
-                    facts = vec![args::service_or_default(branch, &service)];
-                }
-            }
-        }
-        Err(QueueError::Internal(anyhow!(
-            "redis script kept asking for service facts"
-        )))
     }
 }
 

@@ -1,0 +1,68 @@
+//! Running the scripts: every invocation takes the branch prefix and the event retention
+//! first; a reply is the rest of its `ok`, the error of its step, or a retry with the facts
+//! of the service the script names.
+
+use anyhow::anyhow;
+use redis::{Script, ScriptInvocation, Value};
+
+use super::RedisStore;
+use super::args;
+use super::reply::{self, Outcome, Step};
+use crate::error::{QueueError, QueueResult};
+use crate::hall::{Branch, Service};
+
+impl RedisStore {
+    /// An invocation of `script` for `branch` with what every script takes first: the branch
+    /// prefix as `KEYS[1]` and the event retention as `ARGV[1]` (see `lua/lib.lua`).
+    pub(super) fn invoke<'s>(&self, script: &'s Script, branch: &Branch) -> ScriptInvocation<'s> {
+        let mut inv = script.prepare_invoke();
+        inv.key(self.prefix(branch)).arg(self.event_retention);
+        inv
+    }
+
+    /// Runs a script in one round trip (two or three only the first time Redis sees it).
+    pub(super) async fn eval(&self, inv: &ScriptInvocation<'_>) -> QueueResult<Value> {
+        self.conn
+            .run(|mut con| async move { inv.invoke_async(&mut con).await })
+            .await
+    }
+
+    /// Runs a script and returns the rest of its `ok` reply, or the error of its step.
+    pub(super) async fn apply(
+        &self,
+        inv: &ScriptInvocation<'_>,
+        step: &Step<'_>,
+    ) -> QueueResult<std::vec::IntoIter<Value>> {
+        match reply::outcome(self.eval(inv).await?, step)? {
+            Outcome::Ok(items) => Ok(items),
+            Outcome::Retry(service) => Err(QueueError::Internal(anyhow!(
+                "redis script asked for the facts of service {service} unexpectedly"
+            ))),
+        }
+    }
+
+    /// Runs a script that reads service facts for the ticket it finds, passing `guess` first;
+    /// when the ticket's service was not among them the script changes nothing and names the
+    /// service, and it runs again with that service's facts.
+    pub(super) async fn apply_with_facts<'s>(
+        &self,
+        branch: &Branch,
+        guess: Vec<Service>,
+        build: impl Fn(&[Service]) -> ScriptInvocation<'s>,
+        step: &Step<'_>,
+    ) -> QueueResult<std::vec::IntoIter<Value>> {
+        let mut facts = guess;
+        for _ in 0..3 {
+            let inv = build(&facts);
+            match reply::outcome(self.eval(&inv).await?, step)? {
+                Outcome::Ok(items) => return Ok(items),
+                Outcome::Retry(service) => {
+                    facts = vec![args::service_or_default(branch, &service)];
+                }
+            }
+        }
+        Err(QueueError::Internal(anyhow!(
+            "redis script kept asking for service facts"
+        )))
+    }
+}
