@@ -40,10 +40,9 @@ pub(super) async fn watch_branch(
         last: 0,
     };
     // The first step runs here so that an unreachable store fails the call itself.
-    let first = watcher.first(resume_after).await?;
+    let (first, more) = watcher.first(resume_after).await?;
     tokio::spawn(async move {
-        let resumed = resume_after.is_some();
-        if let Err(stop) = watcher.run(first, resumed).await {
+        if let Err(stop) = watcher.run(first, more).await {
             stop.log(&watcher.branch.id);
         }
     });
@@ -86,38 +85,44 @@ struct Watcher {
 }
 
 impl Watcher {
-    /// The snapshot, or the first page of missed events when resuming inside the retention.
-    async fn first(&mut self, resume_after: Option<u64>) -> QueueResult<Vec<WatchItem>> {
+    /// The snapshot, or the first page of missed events when resuming inside the retention;
+    /// true when that page was full (the log may hold more).
+    ///
+    /// Nothing else needs reading from the log before going live: the subscription came
+    /// first, so a running pump publishes every event after those the snapshot (or page)
+    /// holds, and a pump this subscription started announces where it starts
+    /// ([`Published::Head`]), which the live loop catches up to.
+    async fn first(&mut self, resume_after: Option<u64>) -> QueueResult<(Vec<WatchItem>, bool)> {
         let Some(after) = resume_after else {
-            return Ok(vec![self.snapshot(SnapshotReason::Initial).await?]);
+            let board = self.snapshot(SnapshotReason::Initial).await?;
+            return Ok((vec![board], false));
         };
         let store = self.display.queue.store();
         match store.events_after(&self.branch, after, PAGE).await? {
-            None => Ok(vec![self.snapshot(SnapshotReason::ResumeTooOld).await?]),
+            None => {
+                let board = self.snapshot(SnapshotReason::ResumeTooOld).await?;
+                Ok((vec![board], false))
+            }
             Some(events) => {
+                let more = events.len() >= PAGE;
                 self.last = after;
                 let mut items = Vec::with_capacity(events.len());
                 for event in events.into_iter().filter(|e| e.id > after) {
                     self.last = self.last.max(event.id);
                     items.push(WatchItem::Event(board::event(&self.branch, &event)));
                 }
-                Ok(items)
+                Ok((items, more))
             }
         }
     }
 
-    async fn run(&mut self, first: Vec<WatchItem>, resumed: bool) -> Result<(), Stop> {
+    async fn run(&mut self, first: Vec<WatchItem>, more: bool) -> Result<(), Stop> {
         for item in first {
             self.send(item).await?;
         }
-        // Whatever the log holds beyond the first step (more pages, or events between the
-        // snapshot and the pump's start).
-        let reason = if resumed {
-            SnapshotReason::ResumeTooOld
-        } else {
-            SnapshotReason::FellBehind
-        };
-        self.catch_up(reason).await?;
+        if more {
+            self.catch_up(SnapshotReason::ResumeTooOld).await?;
+        }
         loop {
             let received = tokio::select! {
                 received = self.live.recv() => received,

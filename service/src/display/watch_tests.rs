@@ -116,6 +116,23 @@ async fn a_resume_inside_the_retention_replays_what_was_missed_then_goes_live() 
 }
 
 #[tokio::test]
+async fn a_resume_far_back_replays_page_after_page() {
+    let f = opened_with_one_waiting().await;
+    for i in 0..700 {
+        f.take(if i % 2 == 0 { "a" } else { "b" }).await;
+    }
+    let mut resumed = f
+        .display
+        .watch_branch(&hall(), Some(1))
+        .await
+        .expect("resume");
+    let mut last = 1;
+    let missed = read_until(&mut resumed, &mut last, 702).await;
+    assert_eq!(missed.len(), 701);
+    assert!(missed.iter().all(|i| matches!(i, WatchItem::Event(_))));
+}
+
+#[tokio::test]
 async fn a_resume_from_an_unknown_or_trimmed_id_gets_a_snapshot_marked_so() {
     let f = opened_with_one_waiting().await;
     let mut ahead = f
