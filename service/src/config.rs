@@ -20,13 +20,22 @@ pub const CONFIG_ENV: &str = "QUEUECALL_CONFIG";
 pub const ENV_PREFIX: &str = "QUEUECALL_";
 /// Top-level keys an environment variable may set; other `QUEUECALL_*` variables (such as
 /// `QUEUECALL_CONFIG`, or ones meant for `queuecallctl`) are not configuration of the service.
-const SECTIONS: [&str; 6] = ["grpc", "display", "store", "hall_file", "log", "shutdown"];
+const SECTIONS: [&str; 7] = [
+    "grpc",
+    "display",
+    "http",
+    "store",
+    "hall_file",
+    "log",
+    "shutdown",
+];
 
 /// Everything the service reads at start-up.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub grpc: GrpcSettings,
+    pub http: HttpSettings,
     pub store: StoreSettings,
     /// The hall layout; `None` runs the embedded demo hall.
     pub hall_file: Option<PathBuf>,
@@ -51,6 +60,25 @@ impl Default for GrpcSettings {
         Self {
             host: "127.0.0.1".to_owned(),
             port: 50051,
+        }
+    }
+}
+
+/// Where the HTTP server (the hall display page and its event stream) listens.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpSettings {
+    /// An IP address or host name.
+    pub host: String,
+    /// 0 lets the system pick a free port.
+    pub port: u16,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".to_owned(),
+            port: 8080,
         }
     }
 }

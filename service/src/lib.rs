@@ -7,6 +7,7 @@ pub mod domain;
 pub mod error;
 pub mod grpc;
 pub mod hall;
+pub mod http;
 pub mod queue;
 pub mod startup;
 pub mod store;

@@ -1,5 +1,5 @@
 //! The `queuecall` binary: reads the configuration, starts logging, builds the service,
-//! prints `queuecall listening grpc=<ip>:<port>` on stdout, and serves until stopped.
+//! prints `queuecall listening grpc=<ip>:<port> http=<ip>:<port>` on stdout, and serves until stopped.
 //! A start-up failure (bad configuration, bad hall file) exits non-zero with the whole
 //! cause chain on stderr.
 
@@ -41,7 +41,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
     queuecall::telemetry::init(&settings.log)?;
     let app = Application::build(settings).await?;
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "queuecall listening grpc={}", app.grpc_addr())?;
+    writeln!(
+        stdout,
+        "queuecall listening grpc={} http={}",
+        app.grpc_addr(),
+        app.http_addr()
+    )?;
     stdout.flush()?;
     drop(stdout);
     app.run_until_stopped().await

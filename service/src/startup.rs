@@ -1,7 +1,9 @@
 //! Building and running the service. `build` opens the store, loads the hall and binds the
-//! gRPC listener (so port 0 works and the address is known before serving); `run_until_stopped`
-//! serves QueueService, DisplayService, health and reflection until SIGTERM, SIGINT or
-//! [`ShutdownHandle::shutdown`], then stops in order: health NOT_SERVING, drain, stop.
+//! gRPC and HTTP listeners (so port 0 works and the addresses are known before serving);
+//! `run_until_stopped` serves QueueService, DisplayService, health and reflection, and beside
+//! them the display web page over HTTP, until SIGTERM, SIGINT or
+//! [`ShutdownHandle::shutdown`], then stops in order: health NOT_SERVING (and `/healthz` 503),
+//! drain, stop both.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,6 +25,7 @@ use crate::config::{Settings, StoreSettings, mask_url};
 use crate::display::Display;
 use crate::grpc::{DisplayApi, QueueApi};
 use crate::hall::{Hall, demo, file};
+use crate::http::{HttpServer, HttpState};
 use crate::queue::Queue;
 use crate::store::QueueStore;
 use crate::store::memory::MemoryStore;
@@ -45,6 +48,11 @@ impl ShutdownHandle {
         self.0.send_replace(true);
     }
 
+    /// A flag that turns true once a stop is asked for (`/healthz` reads it).
+    pub(crate) fn stopping(&self) -> watch::Receiver<bool> {
+        self.0.subscribe()
+    }
+
     /// Resolves once a stop has been asked for (also if it was asked before).
     async fn requested(&self) {
         let mut rx = self.0.subscribe();
@@ -56,6 +64,8 @@ impl ShutdownHandle {
 pub struct Application {
     listener: TcpListener,
     addr: SocketAddr,
+    http: HttpServer,
+    clock: Arc<dyn Clock>,
     queue: Arc<Queue>,
     display: Arc<Display>,
     drain: Duration,
@@ -76,7 +86,7 @@ impl Application {
         tracing::info!(config = ?settings, "starting queuecall");
         let hall = load_hall(&settings)?;
         let store = open_store(&settings.store).await?;
-        let queue = Arc::new(Queue::new(Arc::new(hall), store, clock));
+        let queue = Arc::new(Queue::new(Arc::new(hall), store, Arc::clone(&clock)));
         let host = settings.grpc.host.as_str();
         let listener = TcpListener::bind((host, settings.grpc.port))
             .await
@@ -85,9 +95,12 @@ impl Application {
             .local_addr()
             .context("cannot read the bound gRPC address")?;
         let display = Display::new(Arc::clone(&queue), settings.display.clone());
+        let http = HttpServer::bind(&settings.http).await?;
         Ok(Self {
             listener,
             addr,
+            http,
+            clock,
             queue,
             display,
             drain: Duration::from_secs(settings.shutdown.drain_seconds),
@@ -98,6 +111,11 @@ impl Application {
     /// The address the gRPC server is bound to.
     pub fn grpc_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The address the HTTP server (display page, `/healthz`) is bound to.
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http.addr()
     }
 
     /// The hall displays' streams (gRPC DisplayService and the web display share it).
@@ -119,6 +137,8 @@ impl Application {
         let Self {
             listener,
             addr,
+            http,
+            clock,
             queue,
             display,
             drain,
@@ -146,6 +166,21 @@ impl Application {
             .build_v1alpha()
             .context("cannot build the reflection service (v1alpha)")?;
         let end_of_day = tokio::spawn(end_of_day(Arc::clone(&queue), shutdown.clone()));
+        let http_state = HttpState::new(
+            Arc::clone(&display),
+            Arc::clone(&queue),
+            clock,
+            shutdown.stopping(),
+        );
+        // The HTTP server closes when the gRPC one does: after the drain that follows a stop.
+        let http_closing = {
+            let shutdown = shutdown.clone();
+            async move {
+                shutdown.requested().await;
+                tokio::time::sleep(drain).await;
+            }
+        };
+        let http_served = tokio::spawn(http.serve(http_state, http_closing));
         tracing::info!(grpc = %addr, "serving");
         let served = tonic::transport::Server::builder()
             .add_service(health_service)
@@ -165,7 +200,11 @@ impl Application {
         if let Err(err) = end_of_day.await {
             tracing::warn!(error = %err, "end-of-day task ended abnormally");
         }
+        let http_served = http_served
+            .await
+            .context("the HTTP server task ended abnormally");
         served?;
+        http_served??;
         tracing::info!("stopped");
         Ok(())
     }

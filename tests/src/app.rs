@@ -59,6 +59,8 @@ impl AppOptions {
 /// A running service. Dropping it stops the server and deletes the test's Redis keys.
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// The HTTP listener: the display page and `/healthz`.
+    pub http_addr: SocketAddr,
     /// The service's clock; move it to cross a service day.
     pub clock: Arc<ManualClock>,
     /// A generated client on one connection (`app.client`) and one-line requests.
@@ -133,11 +135,13 @@ pub async fn spawn_app_configured(options: AppOptions, extra: Mapping) -> TestAp
         .await
         .expect("the service builds with the test hall and store");
     let addr = app.grpc_addr();
+    let http_addr = app.http_addr();
     let shutdown = app.shutdown_handle();
     let server = tokio::spawn(app.run_until_stopped());
     let api = Api::new(QueueServiceClient::new(connect(addr).await));
     TestApp {
         addr,
+        http_addr,
         clock,
         api,
         store: options.store,
@@ -251,6 +255,9 @@ fn settings(store: Value, drain_seconds: u64, extra: Mapping) -> anyhow::Result<
     let mut grpc = Mapping::new();
     grpc.insert("host".into(), "127.0.0.1".into());
     grpc.insert("port".into(), 0u16.into());
+    let mut http = Mapping::new();
+    http.insert("host".into(), "127.0.0.1".into());
+    http.insert("port".into(), 0u16.into());
     let mut log = Mapping::new();
     log.insert("format".into(), "pretty".into());
     log.insert("filter".into(), "warn".into());
@@ -258,6 +265,7 @@ fn settings(store: Value, drain_seconds: u64, extra: Mapping) -> anyhow::Result<
     shutdown.insert("drain_seconds".into(), drain_seconds.into());
     let mut root = Mapping::new();
     root.insert("grpc".into(), Value::Mapping(grpc));
+    root.insert("http".into(), Value::Mapping(http));
     root.insert("store".into(), store);
     root.insert(
         "hall_file".into(),

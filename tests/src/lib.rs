@@ -7,6 +7,7 @@ mod announce;
 mod app;
 mod assert;
 mod board;
+pub mod browser;
 mod cli_stream;
 mod hall;
 mod process;

@@ -46,7 +46,9 @@ impl ServiceProcess {
                 command.env_remove(key);
             }
         }
+        // Any free HTTP port unless the test names one, so parallel services never collide.
         let mut child = command
+            .env("QUEUECALL_HTTP__PORT", "0")
             .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .env("QUEUECALL_LOG__FILTER", "info")
             .current_dir(dir)
@@ -60,8 +62,10 @@ impl ServiceProcess {
         let mut lines = BufReader::new(stdout).lines();
         let found = tokio::time::timeout(Duration::from_secs(30), async {
             while let Some(line) = lines.next_line().await? {
-                if let Some(addr) = line.strip_prefix("queuecall listening grpc=") {
-                    return Ok(Some(addr.trim().parse::<SocketAddr>()?));
+                if let Some(rest) = line.strip_prefix("queuecall listening grpc=") {
+                    // `grpc=<addr> http=<addr>`: the gRPC address is the first word.
+                    let addr = rest.split_whitespace().next().unwrap_or_default();
+                    return Ok(Some(addr.parse::<SocketAddr>()?));
                 }
             }
             anyhow::Ok(None)

@@ -1,0 +1,121 @@
+//! The HTTP listener beside gRPC: the hall display page a TV browser opens
+//! (`/display/{branch}`), its live feed as server-sent events (`/display/{branch}/events`)
+//! and `/healthz`. Bound in `build` like the gRPC listener, served on the same hyper stack
+//! (axum) and stopped together with it: `/healthz` answers 503 from the moment a stop is
+//! asked, the event streams end when the drain is over, then the server closes.
+
+mod error;
+mod page;
+mod routes;
+mod sse;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use axum::routing::get;
+use axum::serve::ListenerExt;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::clock::Clock;
+use crate::config::HttpSettings;
+use crate::display::Display;
+use crate::queue::Queue;
+
+pub use error::{HttpError, status_of};
+pub use sse::{KEEP_ALIVE, frame, resume_after};
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct HttpState {
+    display: Arc<Display>,
+    queue: Arc<Queue>,
+    clock: Arc<dyn Clock>,
+    /// True once a stop was asked for: `/healthz` answers 503.
+    stopping: watch::Receiver<bool>,
+    /// True once the server closes: the event streams end.
+    closing: watch::Receiver<bool>,
+}
+
+impl HttpState {
+    /// `stopping` turns true when a stop is asked for (the shutdown handle's flag).
+    pub fn new(
+        display: Arc<Display>,
+        queue: Arc<Queue>,
+        clock: Arc<dyn Clock>,
+        stopping: watch::Receiver<bool>,
+    ) -> Self {
+        Self {
+            display,
+            queue,
+            clock,
+            stopping,
+            // Replaced by `HttpServer::serve`; a router built without it never closes streams.
+            closing: watch::channel(false).1,
+        }
+    }
+}
+
+/// The routes.
+pub fn router(state: HttpState) -> Router {
+    Router::new()
+        .route("/healthz", get(routes::healthz))
+        .route("/", get(routes::home))
+        .route("/display", get(routes::branches))
+        .route("/display/{branch}", get(routes::display_page))
+        .route("/display/{branch}/events", get(routes::display_events))
+        .with_state(state)
+}
+
+/// The HTTP listener, bound and not yet serving.
+pub struct HttpServer {
+    listener: TcpListener,
+    addr: SocketAddr,
+}
+
+impl HttpServer {
+    /// Binds `http.host:http.port` (port 0 picks a free one).
+    pub async fn bind(settings: &HttpSettings) -> anyhow::Result<Self> {
+        let host = settings.host.as_str();
+        let listener = TcpListener::bind((host, settings.port))
+            .await
+            .with_context(|| format!("cannot listen for HTTP on {host}:{}", settings.port))?;
+        let addr = listener
+            .local_addr()
+            .context("cannot read the bound HTTP address")?;
+        Ok(Self { listener, addr })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until `closing` resolves, then ends the event streams and waits for the open
+    /// requests to finish.
+    pub async fn serve(
+        self,
+        mut state: HttpState,
+        closing: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (close, closed) = watch::channel(false);
+        state.closing = closed;
+        tracing::info!(http = %self.addr, "serving http");
+        // Events are small and must go out at once.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %err, "cannot set TCP_NODELAY on an http connection");
+            }
+        });
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async move {
+                closing.await;
+                tracing::info!("closing http: ending event streams");
+                close.send_replace(true);
+            })
+            .await
+            .context("the HTTP server failed")
+    }
+}

@@ -1,0 +1,91 @@
+//! The handlers: each parses what the request names, asks the hall or the display module,
+//! and answers.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use futures::StreamExt;
+use serde::Deserialize;
+
+use super::error::HttpError;
+use super::{HttpState, page, sse};
+use crate::domain::BranchId;
+use crate::error::QueueError;
+use crate::hall::Branch;
+
+/// `GET /healthz`: 200 `ok` while serving, 503 once a stop was asked for.
+pub async fn healthz(State(state): State<HttpState>) -> (StatusCode, &'static str) {
+    if *state.stopping.borrow() {
+        (StatusCode::SERVICE_UNAVAILABLE, "stopping\n")
+    } else {
+        (StatusCode::OK, "ok\n")
+    }
+}
+
+/// `GET /`: the list of display pages.
+pub async fn home() -> Redirect {
+    Redirect::to("/display")
+}
+
+/// `GET /display`: a link to each branch's page.
+pub async fn branches(State(state): State<HttpState>) -> Html<String> {
+    Html(page::index(state.queue.hall()))
+}
+
+/// `GET /display/{branch}`: the page.
+pub async fn display_page(
+    State(state): State<HttpState>,
+    Path(branch): Path<String>,
+) -> Result<Response, HttpError> {
+    let branch = find_branch(&state, &branch)?;
+    let html = page::render(&branch, state.clock.now());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        html,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EventsQuery {
+    after: Option<String>,
+}
+
+/// `GET /display/{branch}/events`: the board as server-sent events, resuming after
+/// `Last-Event-ID` or `?after=`.
+pub async fn display_events(
+    State(state): State<HttpState>,
+    Path(branch): Path<String>,
+    Query(query): Query<EventsQuery>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    let branch = find_branch(&state, &branch)?;
+    let after = sse::resume_after(&headers, query.after.as_deref())?;
+    let items = state.display.watch_branch(&branch.id, after).await?;
+    tracing::debug!(branch = %branch.id, after = ?after, "display connected over http");
+    let body = sse::body_stream(items, sse::KEEP_ALIVE, state.closing.clone())
+        .map(Ok::<_, std::convert::Infallible>);
+    let mut response = Body::from_stream(body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // A reverse proxy (nginx) must pass each event on at once.
+    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    Ok(response)
+}
+
+/// The branch a path names; a malformed id is as unknown as a missing one.
+fn find_branch(state: &HttpState, raw: &str) -> Result<Arc<Branch>, HttpError> {
+    let unknown = || HttpError(QueueError::not_found("branch", raw));
+    let id = BranchId::parse("branch", raw).map_err(|_| unknown())?;
+    state.queue.hall().branch(&id).cloned().ok_or_else(unknown)
+}
