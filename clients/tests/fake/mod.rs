@@ -7,6 +7,8 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod display;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
