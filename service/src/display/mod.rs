@@ -20,7 +20,7 @@ use std::sync::Arc;
 use futures::stream::BoxStream;
 use tokio::sync::watch as signal;
 
-use crate::domain::{BranchId, Now, TicketRef};
+use crate::domain::{BranchId, TicketRef};
 use crate::error::{QueueError, QueueResult};
 use crate::hall::Branch;
 use crate::queue::{Queue, TicketInfo};
@@ -130,24 +130,12 @@ impl Display {
 
     /// The whole board now, as of the last event it reflects.
     async fn board(&self, branch: &Branch, reason: SnapshotReason) -> QueueResult<BoardView> {
-        let now = self.now(branch).await?;
+        let now = self.queue.now(branch).await?;
         let snapshot = self
             .queue
             .store()
             .snapshot(branch, &now, self.settings.recent_calls)
             .await?;
         Ok(board::board(branch, &snapshot, reason, now.day))
-    }
-
-    /// The branch's present on the queue's clock. The queue does not lend its clock, so the
-    /// service day comes from it through `branch_info` (which also ends a past day first)
-    /// and the time of day from the system clock.
-    async fn now(&self, branch: &Branch) -> QueueResult<Now> {
-        let today = self.queue.branch_info(&branch.id).await?.today;
-        let system = branch.now(chrono::Utc::now());
-        Ok(Now {
-            day: today,
-            ..system
-        })
     }
 }

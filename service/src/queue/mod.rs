@@ -97,7 +97,7 @@ impl Queue {
     }
 
     /// The branch's present, after ending any service day that has passed since last seen.
-    async fn now(&self, branch: &Branch) -> QueueResult<Now> {
+    pub async fn now(&self, branch: &Branch) -> QueueResult<Now> {
         let now = branch.now(self.clock.now());
         let seen = self
             .days
