@@ -1,22 +1,19 @@
 //! The hall display web page in a real headless Chromium (Debian's `chromium`), fed by the
 //! service's server-sent events: calls made over gRPC appear on the page and are queued for
-//! speech in order; and a screenshot of a busy board for a person to look at
-//! (target/screenshots/display.png). Also the HTTP routes themselves: `/healthz`, 404 for an
-//! unknown branch, resuming the event stream from `Last-Event-ID` or `?after=`.
+//! speech in order, also across a network blip; and screenshots for a person to look at
+//! (target/screenshots/display.png and display-busy.png).
 
-use std::net::SocketAddr;
+#[allow(dead_code)]
+mod web;
+
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use queuecall::display::announce::announce;
 use queuecall::domain::{TicketNumber, WindowNo};
 use queuecall_tests::browser::Browser;
 use queuecall_tests::*;
-use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use web::relay::Network;
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -119,6 +116,11 @@ async fn the_page_shows_and_speaks_each_call_in_order() -> anyhow::Result<()> {
         spoken(&browser).await?.is_empty(),
         "the snapshot is not spoken"
     );
+    let logged = browser.console();
+    assert!(
+        !logged.iter().any(|line| line.starts_with("exception")),
+        "the page threw: {logged:?}"
+    );
     Ok(())
 }
 
@@ -175,61 +177,6 @@ async fn the_page_catches_up_on_calls_made_while_its_network_was_down() -> anyho
     let after = browser.eval("window.__queuecall.lastEventId").await?;
     assert!(after.as_u64() > before.as_u64(), "{before} then {after}");
     Ok(())
-}
-
-/// A TCP relay in front of the HTTP listener whose "network" can go down (every connection
-/// cut, new ones closed at once) and come back, on the same address.
-struct Network {
-    addr: SocketAddr,
-    /// (up, epoch): a connection ends when the epoch moves on.
-    state: Arc<watch::Sender<(bool, u64)>>,
-    relay: tokio::task::JoinHandle<()>,
-}
-
-impl Network {
-    async fn start(target: SocketAddr) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
-        let state = Arc::new(watch::channel((true, 0u64)).0);
-        let relay_state = Arc::clone(&state);
-        let relay = tokio::spawn(async move {
-            while let Ok((mut client, _)) = listener.accept().await {
-                let (up, epoch) = *relay_state.borrow();
-                if !up {
-                    continue; // dropped: the browser sees the connection fail
-                }
-                let mut cut = relay_state.subscribe();
-                tokio::spawn(async move {
-                    let Ok(mut server) = TcpStream::connect(target).await else {
-                        return;
-                    };
-                    tokio::select! {
-                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
-                        _ = cut.wait_for(|(_, now)| *now != epoch) => {}
-                    }
-                });
-            }
-        });
-        Ok(Self { addr, state, relay })
-    }
-
-    fn down(&self) {
-        self.state.send_modify(|(up, epoch)| {
-            *up = false;
-            *epoch += 1;
-        });
-    }
-
-    fn up(&self) {
-        self.state.send_modify(|(up, _)| *up = true);
-    }
-}
-
-impl Drop for Network {
-    fn drop(&mut self) {
-        self.relay.abort();
-        self.down();
-    }
 }
 
 #[tokio::test]
@@ -296,128 +243,4 @@ fn screenshot_path() -> PathBuf {
         PathBuf::from,
     );
     target.join("screenshots/display.png")
-}
-
-// ---- the HTTP routes, without a browser ----
-
-/// A GET on a fresh connection; reads until `enough` says the text so far suffices, the
-/// server closes, or 5 s pass. Returns the status code and the whole text read.
-async fn get(
-    addr: SocketAddr,
-    path: &str,
-    headers: &[(&str, &str)],
-    enough: impl Fn(&str) -> bool,
-) -> anyhow::Result<(u16, String)> {
-    let mut stream = TcpStream::connect(addr).await?;
-    let mut request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).await?;
-    let mut read = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(5), async {
-        let mut buf = [0u8; 4096];
-        loop {
-            match stream.read(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => read.extend_from_slice(&buf[..n]),
-            }
-            if enough(&String::from_utf8_lossy(&read)) {
-                break;
-            }
-        }
-    })
-    .await;
-    let text = String::from_utf8_lossy(&read).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .unwrap_or(0);
-    Ok((status, text))
-}
-
-fn sse_data(text: &str, id: u64) -> Option<Value> {
-    let start = text.find(&format!("id: {id}\n"))?;
-    let data = text[start..]
-        .lines()
-        .find_map(|l| l.strip_prefix("data: "))?;
-    serde_json::from_str(data).ok()
-}
-
-#[tokio::test]
-async fn health_page_and_unknown_branches_over_plain_http() -> anyhow::Result<()> {
-    let app = spawn_app(StoreKind::Embedded).await;
-    let (status, text) = get(app.http_addr, "/healthz", &[], |_| false).await?;
-    assert_eq!(status, 200, "{text}");
-    assert!(text.ends_with("ok\n"), "{text}");
-
-    let (status, text) = get(app.http_addr, "/display/test-centre", &[], |_| false).await?;
-    assert_eq!(status, 200);
-    assert!(text.contains("text/html") && text.contains("测试区政务服务中心"));
-
-    for path in [
-        "/display/nowhere",
-        "/display/nowhere/events",
-        "/display/bad%20id/events",
-    ] {
-        let (status, text) = get(app.http_addr, path, &[], |_| false).await?;
-        assert_eq!(status, 404, "{path}: {text}");
-    }
-    let (status, _) = get(
-        app.http_addr,
-        "/display/test-centre/events?after=x",
-        &[],
-        |_| false,
-    )
-    .await?;
-    assert_eq!(status, 400);
-    Ok(())
-}
-
-#[tokio::test]
-async fn the_event_stream_resumes_after_last_event_id_or_the_after_query() -> anyhow::Result<()> {
-    let app = spawn_app(StoreKind::Embedded).await;
-    app.open(WINDOW_SOCIAL).await?;
-    app.take(SOCIAL).await?;
-    app.take(SOCIAL).await?;
-    app.call(WINDOW_SOCIAL).await?;
-    let events = "/display/test-centre/events";
-
-    let (status, text) = get(app.http_addr, events, &[], |t| {
-        t.contains("event: snapshot")
-    })
-    .await?;
-    assert_eq!(status, 200, "{text}");
-    assert!(text.contains("text/event-stream"), "{text}");
-    assert!(text.contains("retry: "), "{text}");
-    let start = text.find("event: snapshot").expect("a snapshot");
-    let id_line = text[..start].lines().last().unwrap_or_default();
-    let last: u64 = id_line.trim_start_matches("id: ").parse()?;
-    assert!(last >= 3, "open, two takes and a call happened: {text}");
-
-    app.recall(WINDOW_SOCIAL).await?;
-    let new_id = last + 1;
-    for (path, headers) in [
-        (events.to_owned(), vec![("Last-Event-ID", last.to_string())]),
-        (format!("{events}?after={last}"), vec![]),
-        (
-            format!("{events}?after=0"),
-            vec![("Last-Event-ID", last.to_string())],
-        ),
-    ] {
-        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let marker = format!("id: {new_id}\n");
-        let (status, text) = get(app.http_addr, &path, &headers, |t| t.contains(&marker)).await?;
-        assert_eq!(status, 200, "{path}: {text}");
-        assert!(
-            !text.contains("event: snapshot"),
-            "{path} resumes without a snapshot: {text}"
-        );
-        let event = sse_data(&text, new_id).expect("the recall event");
-        assert_eq!(event["kind"], "called", "{event}");
-        assert_eq!(event["call"]["recall_count"], 1, "{event}");
-    }
-    Ok(())
 }

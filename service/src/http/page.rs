@@ -11,13 +11,18 @@ use crate::hall::{Branch, Hall};
 
 const HTML: &str = include_str!("assets/display.html");
 const CSS: &str = include_str!("assets/display.css");
-const JS: &str = include_str!("assets/display.js");
+/// In order: the speech queue and the renderer, then the page's script that uses them.
+const JS: [&str; 3] = [
+    include_str!("assets/speech.js"),
+    include_str!("assets/render.js"),
+    include_str!("assets/display.js"),
+];
 
 /// The document with the stylesheet and the script in place; the per-request fields are
 /// still placeholders.
 static TEMPLATE: LazyLock<String> = LazyLock::new(|| {
     HTML.replace("/*{{style}}*/", CSS)
-        .replace("/*{{script}}*/", JS)
+        .replace("/*{{script}}*/", &JS.join("\n"))
 });
 
 /// The page of `branch`, served at `now` (the service's clock).

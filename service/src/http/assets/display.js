@@ -33,112 +33,11 @@
 
   function $(id) { return document.getElementById(id); }
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
-
   // ---- speech: one at a time, never cancelled, advanced on end / error / watchdog ----
 
-  var speech = (function () {
-    var synth = window.speechSynthesis;
-    var supported = !!synth && typeof window.SpeechSynthesisUtterance === 'function';
-    var queue = [];
-    var busy = false;
-    var blocked = false; // the browser wants a user gesture first
-    var voices = [];
-    var current = null; // keeps the utterance alive until it ends (else onend may never fire)
-
-    function loadVoices() {
-      voices = (supported && synth.getVoices()) || [];
-      hook.voices = voices.length;
-    }
-
-    function norm(lang) { return String(lang || '').replace('_', '-').toLowerCase(); }
-
-    // A local voice for `lang` (zh-CN first, then any zh); never a network voice, which
-    // fails without internet.
-    function pick(lang) {
-      var want = norm(lang);
-      var family = want.split('-')[0];
-      var exact = null;
-      var near = null;
-      for (var i = 0; i < voices.length; i++) {
-        var v = voices[i];
-        if (!v.localService) continue;
-        var l = norm(v.lang);
-        if (l === want && !exact) exact = v;
-        if (l.split('-')[0] === family && !near) near = v;
-      }
-      return exact || near;
-    }
-
-    function watchdogMs(text) { return Math.min(30000, 4000 + 400 * text.length); }
-
-    function pump() {
-      if (busy || blocked || queue.length === 0) return;
-      var item = queue.shift();
-      if (serverNow() - item.at > STALE_MS) { pump(); return; }
-      var voice = supported ? pick(item.lang) : null;
-      // With no local voice for the language there is nothing to say it with; the board
-      // still shows the call. (An empty list may just not be loaded yet: try the default.)
-      if (!supported || (!voice && voices.length > 0)) { setTimeout(pump, 0); return; }
-      busy = true;
-      var utterance = new SpeechSynthesisUtterance(item.text);
-      utterance.lang = item.lang;
-      if (voice) utterance.voice = voice;
-      utterance.rate = item.lang.indexOf('zh') === 0 ? 0.85 : 0.9;
-      utterance.volume = 1;
-      current = utterance;
-      var finished = false;
-      var timer = null;
-      function done(event) {
-        if (finished) return;
-        finished = true;
-        clearTimeout(timer);
-        current = null;
-        busy = false;
-        if (event && event.error === 'not-allowed') {
-          blocked = true;
-          queue.unshift(item);
-          $('sound-hint').hidden = false;
-          return;
-        }
-        setTimeout(pump, 600);
-      }
-      utterance.onend = done;
-      utterance.onerror = done;
-      timer = setTimeout(done, watchdogMs(item.text));
-      try { synth.speak(utterance); } catch (e) { done(null); }
-    }
-
-    function unblock() {
-      $('sound-hint').hidden = true;
-      if (!blocked) return;
-      blocked = false;
-      pump();
-    }
-
-    if (supported) {
-      loadVoices();
-      if (synth.addEventListener) synth.addEventListener('voiceschanged', loadVoices);
-      else synth.onvoiceschanged = loadVoices;
-    }
-    document.addEventListener('click', unblock);
-    document.addEventListener('keydown', unblock);
-
-    return {
-      say: function (text, lang, at) {
-        if (!text) return;
-        hook.spoken.push(text);
-        queue.push({ text: text, lang: lang, at: at });
-        pump();
-      },
-      current: function () { return current; }
-    };
-  })();
+  var speech = queuecallSpeech({
+    hook: hook, serverNow: serverNow, staleMs: STALE_MS, hint: $('sound-hint')
+  });
 
   function callKey(call) { return call.ticket_id + '#' + call.recall_count; }
 
@@ -172,7 +71,7 @@
       if (s.waiting > 0) perPerson[s.id] = s.estimated_wait_seconds * openWindowsFor(s.id) / s.waiting;
     });
     hook.board = board;
-    if (calls.length) flash();
+    if (calls.length) queuecallRender.flash();
     render();
   }
 
@@ -190,7 +89,7 @@
         }
       });
       announce(call);
-      flash();
+      queuecallRender.flash();
     } else if (event.kind === 'window_changed') {
       var found = false;
       board.windows = board.windows.map(function (w) {
@@ -233,101 +132,8 @@
     return Math.round(service.waiting * seconds / openWindowsFor(service.id));
   }
 
-  // ---- rendering (textContent only: nothing from the feed becomes markup) ----
-
   function render() {
-    if (!board) return;
-    var calls = board.recent_calls;
-    var latest = calls.length ? calls[calls.length - 1] : null;
-    $('branch-name').textContent = board.branch_name;
-    $('now').classList.toggle('idle', !latest);
-    if (latest) {
-      $('now-number').textContent = latest.number;
-      $('now-window-no').textContent = String(latest.window);
-      $('now-window-name').textContent = latest.window_name;
-      $('now-text').textContent = latest.announcement.text;
-      $('now-english').textContent = latest.announcement.english;
-    }
-    renderRecent(calls, latest);
-    renderWindows(board.windows);
-    renderServices(board.services);
-  }
-
-  function renderRecent(calls, latest) {
-    var list = $('recent');
-    list.textContent = '';
-    var shown = {};
-    if (latest) shown[latest.ticket_id] = true;
-    for (var i = calls.length - 2; i >= 0 && list.children.length < 6; i--) {
-      var call = calls[i];
-      if (shown[call.ticket_id]) continue;
-      shown[call.ticket_id] = true;
-      var item = el('li');
-      item.appendChild(el('span', 'num', call.number));
-      var win = el('span', 'win', call.window + '号窗口');
-      if (call.recall_count > 0) win.appendChild(el('span', 'recall', '重呼 ' + call.recall_count));
-      item.appendChild(win);
-      list.appendChild(item);
-    }
-    list.hidden = list.children.length === 0;
-    $('recent-empty').hidden = list.children.length > 0;
-  }
-
-  var STATE_LABELS = { open: '服务中', paused: '暂停服务', closed: '已关闭' };
-  var TICKET_LABELS = { called: '呼叫中', serving: '办理中' };
-
-  function renderWindows(windows) {
-    var list = $('windows');
-    list.textContent = '';
-    var cols = windows.length > 16 ? 3 : windows.length > 8 ? 2 : 1;
-    var rows = Math.max(6, Math.ceil(windows.length / cols));
-    list.classList.toggle('dense', cols === 3);
-    list.style.setProperty('--cols', String(cols));
-    list.style.setProperty('--rows', String(rows));
-    var font = cols === 1 ? 1.9 : cols === 2 ? 1.55 : 1.15;
-    list.style.setProperty('--wfont', (rows > 8 ? font * 8 / rows : font).toFixed(2) + 'rem');
-    windows.forEach(function (w) {
-      var row = el('div', 'window ' + w.state + (w.ticket_state ? ' ' + w.ticket_state : ''));
-      row.appendChild(el('span', 'no', String(w.number)));
-      var name = el('span', 'name', w.name);
-      var detail = w.state === 'paused' && w.pause_reason ? w.pause_reason
-        : w.ticket_state ? TICKET_LABELS[w.ticket_state] || '' : '';
-      if (detail && cols < 3) name.appendChild(el('small', null, detail));
-      row.appendChild(name);
-      row.appendChild(el('span', 'state', STATE_LABELS[w.state] || w.state));
-      row.appendChild(el('span', 'ticket' + (w.ticket_number ? '' : ' none'), w.ticket_number || '—'));
-      list.appendChild(row);
-    });
-  }
-
-  function waitText(seconds, waiting) {
-    if (waiting === 0) return '无需等候';
-    var minutes = Math.max(1, Math.ceil(seconds / 60));
-    if (minutes >= 120) return '约 ' + Math.round(minutes / 60) + ' 小时';
-    return '约 ' + minutes + ' 分钟';
-  }
-
-  function renderServices(services) {
-    var list = $('services');
-    list.textContent = '';
-    services.forEach(function (s) {
-      var card = el('div', 'service');
-      card.appendChild(el('span', 'prefix', s.prefix));
-      card.appendChild(el('span', 'name', s.name));
-      var wait = el('span', 'wait');
-      wait.appendChild(document.createTextNode('等候'));
-      wait.appendChild(el('b', null, String(s.waiting)));
-      wait.appendChild(document.createTextNode('人 · ' + waitText(s.estimated_wait_seconds, s.waiting)));
-      card.appendChild(wait);
-      list.appendChild(card);
-    });
-  }
-
-  function flash() {
-    var now = $('now');
-    now.classList.remove('flash');
-    void now.offsetWidth; // restart the animation
-    now.classList.add('flash');
+    if (board) queuecallRender.board(board);
   }
 
   // ---- the clock, on the server's time ----
