@@ -138,3 +138,23 @@ fn redis_passwords_are_masked() {
     assert_eq!(mask_url("redis://h:6379"), "redis://h:6379");
     assert_eq!(mask_url("rediss://pw@h/0"), "rediss://:****@h/0");
 }
+
+#[test]
+fn http_listener_defaults_to_8080_and_reads_file_and_environment() {
+    Jail::expect_with(|jail| {
+        let settings = load(None)?;
+        assert_eq!(settings.http.host, "127.0.0.1");
+        assert_eq!(settings.http.port, 8080);
+
+        jail.create_file("queuecall.yaml", "http:\n  host: 0.0.0.0\n  port: 8000\n")?;
+        jail.set_env("QUEUECALL_HTTP__PORT", "0");
+        let settings = load(Some("queuecall.yaml"))?;
+        assert_eq!(settings.http.host, "0.0.0.0");
+        assert_eq!(settings.http.port, 0);
+
+        jail.create_file("typo.yaml", "http:\n  prot: 8000\n")?;
+        let err = load(Some("typo.yaml")).expect_err("unknown key");
+        assert!(err.to_string().contains("prot"), "{err}");
+        Ok(())
+    });
+}
