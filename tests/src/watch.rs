@@ -177,6 +177,17 @@ impl BranchWatch {
         }
     }
 
+    /// Waits for the stream to end: `None` for a clean end, the status for an error. Fails
+    /// the test when an item comes instead, or nothing within 10 s.
+    pub async fn end(&mut self) -> Option<Status> {
+        match self.read().await {
+            Some(Ok(None)) => None,
+            Some(Err(status)) => Some(status),
+            Some(Ok(Some(item))) => panic!("{}: expected the end, got {item:?}", self.name),
+            None => panic!("{}: the stream did not end within 10 s", self.name),
+        }
+    }
+
     /// The next item, which must be a snapshot.
     pub async fn snapshot(&mut self) -> BranchSnapshot {
         match self.next().await {
@@ -272,6 +283,17 @@ impl TicketWatch {
         );
         self.previous = Some(ticket.clone());
         Some(ticket)
+    }
+
+    /// Waits for the stream to end: `None` for a clean end, the status for an error. Fails
+    /// the test when a ticket comes instead, or nothing within 10 s.
+    pub async fn end(&mut self) -> Option<Status> {
+        match tokio::time::timeout(WATCH_TIMEOUT, self.stream.message()).await {
+            Ok(Ok(None)) => None,
+            Ok(Err(status)) => Some(status),
+            Ok(Ok(Some(answer))) => panic!("{}: expected the end, got {answer:?}", self.name),
+            Err(_) => panic!("{}: the stream did not end within 10 s", self.name),
+        }
     }
 
     /// The next ticket, which must come.

@@ -30,6 +30,7 @@ macro_rules! display_suite {
                 resume::resuming_with_an_id_older_than_the_retention_gets_a_fresh_snapshot,
                 resume::resuming_with_an_id_above_the_last_gets_a_fresh_snapshot,
                 slow::a_reader_that_never_reads_slows_neither_the_queue_nor_other_watchers,
+                stop::open_watches_end_and_do_not_hold_up_a_graceful_stop,
                 ticket::watch_ticket_counts_down_then_shows_the_window_and_ends_after_done,
                 ticket::watch_ticket_of_an_ended_ticket_sends_it_once_and_ends,
                 ticket::unknown_and_malformed_names_are_refused,

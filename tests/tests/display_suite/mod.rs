@@ -7,6 +7,7 @@ pub mod replicas;
 pub mod resume;
 pub mod slow;
 pub mod snapshot;
+pub mod stop;
 pub mod ticket;
 
 use queuecall_tests::v1::{BranchEvent, BranchSnapshot, SnapshotReason, TicketCalled};
