@@ -26,7 +26,7 @@ Example:
   QUEUECALL_GRPC__PORT=50051 QUEUECALL_STORE__PATH=/tmp/bench.sqlite cargo run -p queuecall &
   queuecall-bench displays --server http://127.0.0.1:50051 --branch district-centre \\
       --streams 10000 --connections 100 --calls 200 --window 2 --service social-security \\
-      --server-pid $(pgrep -n queuecall)";
+      --server-pid $(pgrep -nx queuecall)";
 
 /// Load generator for queuecall.
 #[derive(Debug, Parser)]
