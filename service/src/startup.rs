@@ -85,7 +85,7 @@ impl Application {
     ) -> anyhow::Result<Self> {
         tracing::info!(config = ?settings, "starting queuecall");
         let hall = load_hall(&settings)?;
-        let store = open_store(&settings.store).await?;
+        let store = open_store(&settings.store, settings.display.event_retention).await?;
         let queue = Arc::new(Queue::new(Arc::new(hall), store, Arc::clone(&clock)));
         let host = settings.grpc.host.as_str();
         let listener = TcpListener::bind((host, settings.grpc.port))
@@ -224,7 +224,10 @@ fn load_hall(settings: &Settings) -> anyhow::Result<Hall> {
     Ok(hall)
 }
 
-async fn open_store(settings: &StoreSettings) -> anyhow::Result<Arc<dyn QueueStore>> {
+async fn open_store(
+    settings: &StoreSettings,
+    event_retention: usize,
+) -> anyhow::Result<Arc<dyn QueueStore>> {
     match settings {
         StoreSettings::Embedded { path } => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -232,7 +235,7 @@ async fn open_store(settings: &StoreSettings) -> anyhow::Result<Arc<dyn QueueSto
                     .await
                     .with_context(|| format!("cannot create the directory {}", dir.display()))?;
             }
-            let store = MemoryStore::open(path)
+            let store = MemoryStore::open_with(path, event_retention)
                 .await
                 .with_context(|| format!("cannot open the embedded store {}", path.display()))?;
             tracing::info!(path = %path.display(), "embedded store open");
@@ -241,7 +244,8 @@ async fn open_store(settings: &StoreSettings) -> anyhow::Result<Arc<dyn QueueSto
         StoreSettings::Redis { url, key_prefix } => {
             let store = RedisStore::new(url, key_prefix)
                 .await
-                .with_context(|| format!("cannot set up the Redis store {}", mask_url(url)))?;
+                .with_context(|| format!("cannot set up the Redis store {}", mask_url(url)))?
+                .with_event_retention(event_retention);
             tracing::info!(url = %mask_url(url), key_prefix = %key_prefix, "redis store set up");
             Ok(Arc::new(store))
         }

@@ -13,6 +13,9 @@ pub struct DisplaySettings {
     pub branch_buffer: usize,
     /// Items buffered per display connection (1..=100,000).
     pub client_buffer: usize,
+    /// Events the store keeps per branch for displays that resume (1..=1,000,000); a display
+    /// further behind than this gets a fresh snapshot.
+    pub event_retention: usize,
 }
 
 impl Default for DisplaySettings {
@@ -21,6 +24,7 @@ impl Default for DisplaySettings {
             recent_calls: 10,
             branch_buffer: 1024,
             client_buffer: 64,
+            event_retention: crate::store::DEFAULT_EVENT_RETENTION,
         }
     }
 }
@@ -32,6 +36,7 @@ struct RawDisplaySettings {
     recent_calls: usize,
     branch_buffer: usize,
     client_buffer: usize,
+    event_retention: usize,
 }
 
 impl Default for RawDisplaySettings {
@@ -41,6 +46,7 @@ impl Default for RawDisplaySettings {
             recent_calls: d.recent_calls,
             branch_buffer: d.branch_buffer,
             client_buffer: d.client_buffer,
+            event_retention: d.event_retention,
         }
     }
 }
@@ -62,6 +68,7 @@ impl TryFrom<RawDisplaySettings> for DisplaySettings {
             recent_calls: check("recent_calls", raw.recent_calls, 0, 100)?,
             branch_buffer: check("branch_buffer", raw.branch_buffer, 1, 1_000_000)?,
             client_buffer: check("client_buffer", raw.client_buffer, 1, 100_000)?,
+            event_retention: check("event_retention", raw.event_retention, 1, 1_000_000)?,
         })
     }
 }

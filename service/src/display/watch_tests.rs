@@ -166,6 +166,7 @@ async fn a_slow_display_is_resynced_and_holds_up_neither_the_queue_nor_others() 
         recent_calls: 10,
         branch_buffer: 32,
         client_buffer: 1,
+        ..DisplaySettings::default()
     };
     let f = fixture(settings).await;
     let mut slow = f.display.watch_branch(&hall(), None).await.expect("watch");

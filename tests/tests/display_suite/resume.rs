@@ -69,13 +69,22 @@ pub async fn resuming_with_the_last_seen_id_replays_exactly_the_missed_events_th
     Ok(())
 }
 
-/// Events a branch keeps: the service has no setting for it (yet), so the default.
-const RETENTION: u64 = queuecall::store::DEFAULT_EVENT_RETENTION as u64;
-/// Pause-and-open rounds per window: 6 windows × (1 + 2 × 875) = 10,506 events, more than
-/// the retention plus what Redis's approximate trimming (`MAXLEN ~`, whole 100-entry stream
+/// Events the branch keeps in this test (`display.event_retention`).
+const RETENTION: u64 = 100;
+/// Pause-and-open rounds per window: 6 windows × (1 + 2 × 60) = 726 events, more than the
+/// retention plus what Redis's approximate trimming (`MAXLEN ~`, whole 100-entry stream
 /// nodes) may keep beyond it.
-const ROUNDS: u64 = RETENTION / 12 + 42;
+const ROUNDS: u64 = 60;
 const EVENTS: u64 = BRANCH_WINDOWS.len() as u64 * (1 + 2 * ROUNDS);
+
+/// Settings that keep only `RETENTION` events per branch.
+fn small_retention() -> serde_yaml::Mapping {
+    let mut display = serde_yaml::Mapping::new();
+    display.insert("event_retention".into(), RETENTION.into());
+    let mut root = serde_yaml::Mapping::new();
+    root.insert("display".into(), serde_yaml::Value::Mapping(display));
+    root
+}
 
 /// Opens every window of the test branch, then pauses and opens each `ROUNDS` times, one
 /// task per window: one event per request.
@@ -106,7 +115,7 @@ pub async fn resuming_with_an_id_older_than_the_retention_gets_a_fresh_snapshot(
     store: StoreKind,
 ) -> anyhow::Result<()> {
     // Arrange: more events than the branch keeps.
-    let app = spawn_app(store).await;
+    let app = spawn_app_configured(AppOptions::new(store), small_retention()).await;
     toggle_windows(&app).await?;
     const { assert!(EVENTS > RETENTION + 500) };
 
