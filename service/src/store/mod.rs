@@ -104,7 +104,7 @@ use crate::domain::{
     Event, NewTicket, Now, ServiceId, Ticket, TicketId, TicketView, WindowCommand, WindowNo,
     WindowStatus,
 };
-use crate::error::{QueueError, QueueResult};
+use crate::error::QueueResult;
 use crate::hall::Branch;
 
 /// Events kept per branch for displays that resume, unless configured otherwise.
@@ -264,20 +264,10 @@ pub trait QueueStore: Send + Sync + 'static {
         branch: &Branch,
         now: &Now,
         recent_calls: usize,
-    ) -> QueueResult<BoardSnapshot> {
-        let _ = (branch, now, recent_calls);
-        Err(QueueError::Unavailable(
-            "this store keeps no event log yet".into(),
-        ))
-    }
+    ) -> QueueResult<BoardSnapshot>;
 
     /// The id of the branch's last event; 0 when it has had none.
-    async fn last_event_id(&self, branch: &Branch) -> QueueResult<u64> {
-        let _ = branch;
-        Err(QueueError::Unavailable(
-            "this store keeps no event log yet".into(),
-        ))
-    }
+    async fn last_event_id(&self, branch: &Branch) -> QueueResult<u64>;
 
     /// Events with an id above `after`, oldest first, at most `max`. `None` when events after
     /// `after` are no longer all retained, or `after` is above the last id (the log was reset):
@@ -287,12 +277,7 @@ pub trait QueueStore: Send + Sync + 'static {
         branch: &Branch,
         after: u64,
         max: usize,
-    ) -> QueueResult<Option<Vec<Event>>> {
-        let _ = (branch, after, max);
-        Err(QueueError::Unavailable(
-            "this store keeps no event log yet".into(),
-        ))
-    }
+    ) -> QueueResult<Option<Vec<Event>>>;
 
     /// As [`QueueStore::events_after`], but when there is none yet waits up to `wait` for the
     /// next (Redis: `XREAD BLOCK` on a connection of its own, so other calls are not held up;
@@ -303,10 +288,5 @@ pub trait QueueStore: Send + Sync + 'static {
         after: u64,
         max: usize,
         wait: Duration,
-    ) -> QueueResult<Option<Vec<Event>>> {
-        let _ = (branch, after, max, wait);
-        Err(QueueError::Unavailable(
-            "this store keeps no event log yet".into(),
-        ))
-    }
+    ) -> QueueResult<Option<Vec<Event>>>;
 }
