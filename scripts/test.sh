@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace (the README's test command: `bash scripts/test.sh`).
 #
-# Needs redis-server (and PostgreSQL, for later issues). Uses the Redis at 127.0.0.1:6379
+# Needs redis-server, chromium (the web display tests) and PostgreSQL (for later issues). Uses the Redis at 127.0.0.1:6379
 # when one answers (or QUEUECALL_TEST_REDIS_URL), otherwise starts a throwaway one on a free
 # port and stops it at exit; the same for PostgreSQL (QUEUECALL_TEST_DATABASE_URL). Extra
 # arguments go to `cargo test` (for example `bash scripts/test.sh -- redis::`).
@@ -37,8 +37,10 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 [[ -n "$pg_bin" && -x "$pg_bin/initdb" ]] || missing+=(postgresql)
+# The web display's tests drive a headless Chromium.
+[[ -x /usr/bin/chromium ]] || command -v chromium >/dev/null || missing+=(chromium)
 if ((${#missing[@]})); then
-    echo "error: missing ${missing[*]}; install with: sudo apt-get install redis-server postgresql" >&2
+    echo "error: missing ${missing[*]}; install with: sudo apt-get install ${missing[*]} (fonts-noto-cjk makes the display screenshot legible)" >&2
     exit 1
 fi
 
