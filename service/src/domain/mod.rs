@@ -2,6 +2,7 @@
 //! deeper code never re-checks a phone number or a ticket id.
 
 mod event;
+pub mod identity;
 mod ids;
 mod phone;
 mod ticket;
