@@ -2,7 +2,8 @@
 //! (YAML, or TOML for a `.toml` file), then environment variables `QUEUECALL_<SECTION>__<KEY>`
 //! (for example `QUEUECALL_GRPC__PORT=0`, `QUEUECALL_STORE__URL=redis://…`,
 //! `QUEUECALL_HALL_FILE=hall.yaml`). Unknown keys are errors, so a typo never becomes a
-//! silent default. The Redis URL's password is masked wherever settings are printed.
+//! silent default. The passwords of the Redis and PostgreSQL URLs are masked wherever settings
+//! are printed.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use figment::providers::{Env, Format, Toml, Yaml};
 use serde::Deserialize;
 
 pub use crate::display::DisplaySettings;
+pub use crate::records::RecordsSettings;
 
 /// The environment variable naming the configuration file when `--config` is not given.
 pub const CONFIG_ENV: &str = "QUEUECALL_CONFIG";
@@ -20,11 +22,12 @@ pub const CONFIG_ENV: &str = "QUEUECALL_CONFIG";
 pub const ENV_PREFIX: &str = "QUEUECALL_";
 /// Top-level keys an environment variable may set; other `QUEUECALL_*` variables (such as
 /// `QUEUECALL_CONFIG`, or ones meant for `queuecallctl`) are not configuration of the service.
-const SECTIONS: [&str; 7] = [
+const SECTIONS: [&str; 8] = [
     "grpc",
     "display",
     "http",
     "store",
+    "records",
     "hall_file",
     "log",
     "shutdown",
@@ -37,6 +40,8 @@ pub struct Settings {
     pub grpc: GrpcSettings,
     pub http: HttpSettings,
     pub store: StoreSettings,
+    /// The durable records database (`queuecall migrate`); not used while serving yet.
+    pub records: RecordsSettings,
     /// The hall layout; `None` runs the embedded demo hall.
     pub hall_file: Option<PathBuf>,
     pub log: LogSettings,

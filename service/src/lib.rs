@@ -10,6 +10,7 @@ pub mod grpc;
 pub mod hall;
 pub mod http;
 pub mod queue;
+pub mod records;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -1,5 +1,6 @@
 //! The `queuecall` binary: reads the configuration, starts logging, builds the service,
 //! prints `queuecall listening grpc=<ip>:<port> http=<ip>:<port>` on stdout, and serves until stopped.
+//! `queuecall migrate` applies the records database's migrations and exits.
 //! A start-up failure (bad configuration, bad hall file) exits non-zero with the whole
 //! cause chain on stderr.
 
@@ -7,7 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use queuecall::config::Settings;
 use queuecall::startup::Application;
 
@@ -16,8 +17,17 @@ use queuecall::startup::Application;
 #[command(version, about)]
 struct Args {
     /// Configuration file, YAML or TOML (else $QUEUECALL_CONFIG; QUEUECALL_* variables override it).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Apply the records database's migrations (the `records` settings), print the schema
+    /// version and exit.
+    Migrate,
 }
 
 #[tokio::main]
@@ -39,6 +49,9 @@ async fn main() -> ExitCode {
 async fn run(args: Args) -> anyhow::Result<()> {
     let settings = Settings::load(args.config.as_deref())?;
     queuecall::telemetry::init(&settings.log)?;
+    if let Some(Command::Migrate) = args.command {
+        return migrate(&settings).await;
+    }
     let app = Application::build(settings).await?;
     let mut stdout = std::io::stdout().lock();
     writeln!(
@@ -50,4 +63,15 @@ async fn run(args: Args) -> anyhow::Result<()> {
     stdout.flush()?;
     drop(stdout);
     app.run_until_stopped().await
+}
+
+async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let db = queuecall::records::Db::connect(&settings.records).await?;
+    let version = db.migrate().await?;
+    db.close().await;
+    println!(
+        "migrations applied version={version} records={}",
+        settings.records.describe()
+    );
+    Ok(())
 }

@@ -9,6 +9,7 @@ mod assert;
 mod board;
 pub mod browser;
 mod cli_stream;
+mod database;
 mod hall;
 mod process;
 mod redis_server;
@@ -24,6 +25,7 @@ pub use app::{AppOptions, StoreKind, TestApp, spawn_app, spawn_app_configured, s
 pub use assert::{assert_status, ticket_of};
 pub use board::{BoardState, HeldTicket, WindowBoard, call_of, calls_of, describe};
 pub use cli_stream::{CliProcess, Stream};
+pub use database::{TestDatabase, fresh_postgres, fresh_sqlite, test_database_url};
 pub use hall::*;
 pub use process::{CliOutput, ServiceProcess, binary_path, run_cli};
 pub use redis_server::RedisServer;
