@@ -19,6 +19,7 @@ macro_rules! records_suite {
                 migrations_apply_twice_and_leave_an_empty_layout,
                 the_demo_hall_round_trips_exactly,
                 a_refused_save_leaves_the_old_layout,
+                concurrent_saves_take_turns_and_all_succeed,
                 the_migrate_subcommand_migrates_and_exits_zero,
             );
         }
@@ -116,6 +117,25 @@ async fn a_refused_save_leaves_the_old_layout(database: TestDatabase) -> anyhow:
         assert_same_layout(&load_hall(&db).await?, &hall);
         assert_eq!(layout_version(&db).await?, 1, "{what}");
     }
+    db.close().await;
+    Ok(())
+}
+
+async fn concurrent_saves_take_turns_and_all_succeed(database: TestDatabase) -> anyhow::Result<()> {
+    let db = database.migrated().await?;
+    let hall = demo::hall();
+    save_hall(&db, &hall).await?;
+    let saves = (0..6).map(|_| {
+        let (db, hall) = (db.clone(), hall.clone());
+        tokio::spawn(async move { save_hall(&db, &hall).await })
+    });
+    let mut versions = Vec::new();
+    for save in saves.collect::<Vec<_>>() {
+        versions.push(save.await??);
+    }
+    versions.sort_unstable();
+    assert_eq!(versions, (2..=7).collect::<Vec<i64>>());
+    assert_same_layout(&load_hall(&db).await?, &hall);
     db.close().await;
     Ok(())
 }

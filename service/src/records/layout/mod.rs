@@ -37,9 +37,17 @@ type WindowServiceRow = (String, i64, String);
 
 /// Replaces the stored layout with `hall`, all or nothing, and returns the new layout
 /// version. A layout the database refuses (a check or key violated) leaves the old one.
+/// Concurrent saves take turns.
 pub async fn save_hall(db: &Db, hall: &Hall) -> anyhow::Result<i64> {
     let version = with_pool!(db, pool => async {
         let mut tx = pool.begin().await?;
+        // First, so that the row lock (PostgreSQL) or the write lock (SQLite) queues
+        // concurrent saves one after the other: the last one wins, none fails.
+        let (version,): (i64,) = sqlx::query_as(
+            "UPDATE layout_version SET version = version + 1 WHERE id = 1 RETURNING version",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         for table in ["window_services", "windows", "services", "branches"] {
             let sql = format!("DELETE FROM {table}");
             sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
@@ -113,11 +121,6 @@ pub async fn save_hall(db: &Db, hall: &Hall) -> anyhow::Result<i64> {
                 }
             }
         }
-        let (version,): (i64,) = sqlx::query_as(
-            "UPDATE layout_version SET version = version + 1 WHERE id = 1 RETURNING version",
-        )
-        .fetch_one(&mut *tx)
-        .await?;
         tx.commit().await?;
         Ok::<i64, sqlx::Error>(version)
     }
