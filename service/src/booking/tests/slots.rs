@@ -1,8 +1,8 @@
-use chrono::Weekday;
+use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use chrono_tz::Asia::Shanghai;
 
 use super::{date, invalid_field, time, utc, weekday_spec, weekday_template};
-use crate::booking::{Calendar, CalendarYear, SlotTemplate, TemplateSpec, slots_for};
+use crate::booking::{Calendar, CalendarYear, SlotInstance, SlotTemplate, TemplateSpec, slots_for};
 
 fn calendar() -> Calendar {
     let year = CalendarYear::new(
@@ -18,15 +18,7 @@ fn calendar() -> Calendar {
 fn a_weekday_template_yields_the_expected_slots() {
     let now = utc("2026-11-27T00:00:00Z");
 
-    let slots = slots_for(
-        &weekday_template(),
-        &calendar(),
-        Shanghai,
-        date(2026, 11, 30),
-        date(2026, 11, 30),
-        now,
-    )
-    .expect("valid range");
+    let slots = shanghai_slots(date(2026, 11, 30), date(2026, 11, 30), now);
 
     let times: Vec<_> = slots.iter().map(|s| (s.local_start, s.local_end)).collect();
     assert_eq!(
@@ -49,15 +41,7 @@ fn a_weekday_template_yields_the_expected_slots() {
 fn a_holiday_has_no_slots() {
     let now = utc("2026-11-27T00:00:00Z");
 
-    let slots = slots_for(
-        &weekday_template(),
-        &calendar(),
-        Shanghai,
-        date(2026, 12, 1),
-        date(2026, 12, 1),
-        now,
-    )
-    .expect("valid range");
+    let slots = shanghai_slots(date(2026, 12, 1), date(2026, 12, 1), now);
 
     assert!(slots.is_empty());
 }
@@ -66,15 +50,7 @@ fn a_holiday_has_no_slots() {
 fn a_make_up_saturday_has_the_slots_of_its_named_weekday() {
     let now = utc("2026-11-27T00:00:00Z");
 
-    let slots = slots_for(
-        &weekday_template(),
-        &calendar(),
-        Shanghai,
-        date(2026, 12, 5),
-        date(2026, 12, 5),
-        now,
-    )
-    .expect("valid range");
+    let slots = shanghai_slots(date(2026, 12, 5), date(2026, 12, 5), now);
 
     assert_eq!(slots.len(), 6);
     assert!(slots.iter().all(|s| s.local_date == date(2026, 12, 5)));
@@ -84,15 +60,7 @@ fn a_make_up_saturday_has_the_slots_of_its_named_weekday() {
 fn a_normal_saturday_has_no_slots_when_the_template_has_no_saturday() {
     let now = utc("2026-11-27T00:00:00Z");
 
-    let slots = slots_for(
-        &weekday_template(),
-        &calendar(),
-        Shanghai,
-        date(2026, 11, 28),
-        date(2026, 11, 29),
-        now,
-    )
-    .expect("valid range");
+    let slots = shanghai_slots(date(2026, 11, 28), date(2026, 11, 29), now);
 
     assert!(slots.is_empty());
 }
@@ -102,15 +70,7 @@ fn dates_beyond_the_open_ahead_window_are_not_bookable() {
     // 2026-11-27 08:00 in Shanghai; open 7 days ahead: up to 2026-12-04.
     let now = utc("2026-11-27T00:00:00Z");
 
-    let slots = slots_for(
-        &weekday_template(),
-        &calendar(),
-        Shanghai,
-        date(2026, 12, 4),
-        date(2026, 12, 7),
-        now,
-    )
-    .expect("valid range");
+    let slots = shanghai_slots(date(2026, 12, 4), date(2026, 12, 7), now);
 
     let on = |d| slots.iter().filter(move |s| s.local_date == d);
     assert!(on(date(2026, 12, 4)).all(|s| s.bookable));
@@ -124,15 +84,7 @@ fn the_same_day_cutoff_and_the_past_close_slots() {
     // 11:00 is well before it.
     let now = utc("2026-11-30T01:30:00Z");
 
-    let slots = slots_for(
-        &weekday_template(),
-        &calendar(),
-        Shanghai,
-        date(2026, 11, 27),
-        date(2026, 11, 30),
-        now,
-    )
-    .expect("valid range");
+    let slots = shanghai_slots(date(2026, 11, 27), date(2026, 11, 30), now);
 
     let bookable = |d, t| {
         slots
@@ -150,15 +102,7 @@ fn the_same_day_cutoff_and_the_past_close_slots() {
 fn a_slot_one_minute_inside_the_cutoff_is_not_bookable() {
     let now = utc("2026-11-30T01:31:00Z");
 
-    let slots = slots_for(
-        &weekday_template(),
-        &calendar(),
-        Shanghai,
-        date(2026, 11, 30),
-        date(2026, 11, 30),
-        now,
-    )
-    .expect("valid range");
+    let slots = shanghai_slots(date(2026, 11, 30), date(2026, 11, 30), now);
 
     assert_eq!(slots[1].local_start, time(10, 0));
     assert!(!slots[1].bookable);
@@ -220,4 +164,9 @@ fn a_range_longer_than_62_days_or_reversed_is_rejected_naming_date_range() {
         invalid_field(list(date(2026, 12, 2), date(2026, 12, 1))),
         "date_range"
     );
+}
+
+/// The weekday template's slots on the test calendar in Asia/Shanghai.
+fn shanghai_slots(from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Vec<SlotInstance> {
+    slots_for(&weekday_template(), &calendar(), Shanghai, from, to, now).expect("valid range")
 }
