@@ -47,7 +47,7 @@ async fn migrations_apply_twice_and_leave_an_empty_layout(
     let db = database.connect().await?;
     let first = db.migrate().await?;
     let second = db.migrate().await?;
-    assert_eq!(first, 1);
+    assert_eq!(first, 2, "0001_layout and 0002_appointments");
     assert_eq!(second, first);
     db.ping().await?;
     assert_eq!(layout_version(&db).await?, 0);
@@ -152,7 +152,7 @@ async fn the_migrate_subcommand_migrates_and_exits_zero(
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(output.status.success(), "exit {}: {stderr}", output.status);
         assert!(
-            stdout.starts_with("migrations applied version=1 "),
+            stdout.starts_with("migrations applied version=2 "),
             "stdout: {stdout}"
         );
     }

@@ -19,6 +19,7 @@ macro_rules! with_pool {
     };
 }
 
+pub mod appointments;
 mod db;
 pub mod layout;
 mod settings;

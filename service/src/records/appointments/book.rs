@@ -1,0 +1,207 @@
+//! The booking transaction.
+
+use anyhow::{Context, anyhow};
+use sqlx::AssertSqlSafe;
+
+use super::engine::Engine;
+use super::row::{COLUMNS, Row, decode, fingerprint, new_id, random_code};
+use super::{Appointment, AppointmentState, BookRequest, Booked};
+use crate::error::QueueError;
+use crate::records::Db;
+
+/// How many check-in codes are drawn before giving up on a branch's day (a million codes;
+/// only a nearly full day makes a second draw likely).
+const CODE_ATTEMPTS: usize = 20;
+
+/// What the transaction found.
+enum Step {
+    /// The idempotency key was already used: its appointment.
+    Existing(Box<Row>),
+    NotBookable,
+    Full,
+    /// A concurrent booking with the same key committed first; this one rolled back.
+    KeyTaken,
+    Booked(Box<Appointment>),
+}
+
+/// Books a seat in `req.slot` for the person, in one transaction (see the module docs).
+///
+/// Errors: INVALID_ARGUMENT for a malformed idempotency key; FAILED_PRECONDITION when the
+/// slot is full or not bookable (both name the slot); ALREADY_EXISTS naming
+/// `idempotency_key` when the key booked another request; INTERNAL when the database fails
+/// (nothing is then booked).
+pub async fn book(db: &Db, req: BookRequest) -> Result<Booked, QueueError> {
+    book_with_codes(db, req, random_code).await
+}
+
+/// [`book`] with the check-in codes drawn from `codes` instead of at random, so that tests
+/// can force a clash or a code the database refuses.
+pub async fn book_with_codes(
+    db: &Db,
+    req: BookRequest,
+    mut codes: impl FnMut() -> String + Send,
+) -> Result<Booked, QueueError> {
+    check_key(&req.idempotency_key)?;
+    let slot_id = req.slot_id().to_string();
+    let id_hash = req.hasher.hash(&req.resident_id);
+    let print = fingerprint(&req, &id_hash);
+    let key = req.idempotency_key.as_str();
+    let slot = &req.slot;
+    let step = with_pool!(db, pool => async {
+        let mut tx = pool.begin_write().await.context("beginning a booking")?;
+        let select = format!("SELECT {COLUMNS} FROM appointments WHERE idempotency_key = $1");
+        let existing: Option<Row> = sqlx::query_as(AssertSqlSafe(select))
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await
+            .context("looking up the idempotency key")?;
+        if let Some(row) = existing {
+            return Ok::<_, anyhow::Error>(Step::Existing(Box::new(row)));
+        }
+        if !slot.bookable {
+            return Ok(Step::NotBookable);
+        }
+        let insert_slot = format!(
+            "INSERT INTO slots (id, branch_id, service_id, local_date, starts_at, ends_at, \
+             capacity) VALUES ($1, $2, $3, {}, {}, {}, $7) ON CONFLICT (id) DO NOTHING",
+            pool.cast(4, "DATE"),
+            pool.cast(5, "TIMESTAMPTZ"),
+            pool.cast(6, "TIMESTAMPTZ"),
+        );
+        sqlx::query(AssertSqlSafe(insert_slot))
+            .bind(&slot_id)
+            .bind(req.branch.as_str())
+            .bind(req.service.as_str())
+            .bind(slot.local_date.to_string())
+            .bind(slot.start.to_rfc3339())
+            .bind(slot.end.to_rfc3339())
+            .bind(i64::from(slot.capacity))
+            .execute(&mut *tx)
+            .await
+            .context("materialising the slot")?;
+        let taken: Option<(i64,)> = sqlx::query_as(
+            "UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity \
+             RETURNING booked",
+        )
+        .bind(&slot_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .context("taking a seat")?;
+        if taken.is_none() {
+            return Ok(Step::Full);
+        }
+        let insert = format!(
+            "INSERT INTO appointments (id, slot_id, branch_id, service_id, local_date, code, \
+             name, name_masked, id_hash, id_masked, phone, credit_code, state, \
+             idempotency_key, request_fingerprint) \
+             VALUES ($1, $2, $3, $4, {}, $6, $7, $8, $9, $10, $11, $12, 'BOOKED', $13, $14) \
+             ON CONFLICT (branch_id, local_date, code) DO NOTHING RETURNING id",
+            pool.cast(5, "DATE"),
+        );
+        let id = new_id();
+        let mut booked_code = None;
+        for _ in 0..CODE_ATTEMPTS {
+            let code = codes();
+            let inserted: Result<Option<(String,)>, sqlx::Error> =
+                sqlx::query_as(AssertSqlSafe(insert.clone()))
+                    .bind(&id)
+                    .bind(&slot_id)
+                    .bind(req.branch.as_str())
+                    .bind(req.service.as_str())
+                    .bind(slot.local_date.to_string())
+                    .bind(&code)
+                    .bind(req.name.as_str())
+                    .bind(req.name.masked())
+                    .bind(&id_hash)
+                    .bind(req.resident_id.masked())
+                    .bind(req.phone.digits())
+                    .bind(req.credit_code.as_ref().map(|c| c.as_str()))
+                    .bind(key)
+                    .bind(&print)
+                    .fetch_optional(&mut *tx)
+                    .await;
+            match inserted {
+                Ok(Some(_)) => {
+                    booked_code = Some(code);
+                    break;
+                }
+                Ok(None) => continue,
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    return Ok(Step::KeyTaken);
+                }
+                Err(e) => return Err(anyhow!(e).context("inserting the appointment")),
+            }
+        }
+        let Some(code) = booked_code else {
+            return Err(anyhow!(
+                "no free check-in code for branch {} on {} after {CODE_ATTEMPTS} draws",
+                req.branch,
+                slot.local_date
+            ));
+        };
+        tx.commit().await.context("committing the booking")?;
+        Ok(Step::Booked(Box::new(Appointment {
+            id,
+            slot_id: req.slot_id(),
+            branch: req.branch.clone(),
+            service: req.service.clone(),
+            code,
+            name: req.name.clone(),
+            id_masked: req.resident_id.masked(),
+            phone: req.phone.clone(),
+            credit_code: req.credit_code.clone(),
+            state: AppointmentState::Booked,
+        })))
+    }.await)?;
+    match step {
+        Step::Booked(appointment) => {
+            tracing::info!(appointment = %appointment.id, slot = %slot_id, "appointment booked");
+            Ok(Booked {
+                appointment: *appointment,
+                replayed: false,
+            })
+        }
+        Step::Existing(row) => replay(*row, key, &print),
+        Step::KeyTaken => {
+            let row = super::cancel::by_key(db, key)
+                .await?
+                .ok_or_else(|| anyhow!("idempotency key {key} clashed but holds no appointment"))?;
+            replay(row, key, &print)
+        }
+        Step::NotBookable => Err(QueueError::FailedPrecondition(format!(
+            "slot {slot_id} is not bookable: it has started, is past its same-day cutoff, or \
+             is beyond the open-ahead window"
+        ))),
+        Step::Full => Err(QueueError::FailedPrecondition(format!(
+            "slot {slot_id} is full ({} seats)",
+            slot.capacity
+        ))),
+    }
+}
+
+/// The stored appointment of `key` when it was booked by the same request.
+fn replay(row: Row, key: &str, print: &str) -> Result<Booked, QueueError> {
+    let (appointment, stored) = decode(row)?;
+    if stored != print {
+        return Err(QueueError::AlreadyExists(format!(
+            "idempotency_key: '{key}' was already used for another booking request"
+        )));
+    }
+    tracing::debug!(appointment = %appointment.id, "booking replayed");
+    Ok(Booked {
+        appointment,
+        replayed: true,
+    })
+}
+
+/// 1..=128 visible ASCII characters.
+fn check_key(key: &str) -> Result<(), QueueError> {
+    let visible = key.bytes().all(|b| b.is_ascii_graphic());
+    if key.is_empty() || key.len() > 128 || !visible {
+        return Err(QueueError::invalid(
+            "idempotency_key",
+            "must be 1 to 128 visible ASCII characters",
+        ));
+    }
+    Ok(())
+}
