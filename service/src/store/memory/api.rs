@@ -62,13 +62,8 @@ impl QueueStore for MemoryStore {
         id: &TicketId,
         now: &Now,
     ) -> QueueResult<TicketView> {
-        self.step(
-            &branch.id,
-            now.at,
-            |s| tickets::cancel(s, id, now),
-            |s, id| s.view(branch, &id),
-        )
-        .await
+        self.ticket_step(branch, now, |s| tickets::cancel(s, id, now))
+            .await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id))]
@@ -132,12 +127,9 @@ impl QueueStore for MemoryStore {
         id: &TicketId,
         now: &Now,
     ) -> QueueResult<TicketView> {
-        self.step(
-            &branch.id,
-            now.at,
-            |s| windows::call_ticket(s, branch, window, id, now),
-            |s, id| s.view(branch, &id),
-        )
+        self.ticket_step(branch, now, |s| {
+            windows::call_ticket(s, branch, window, id, now)
+        })
         .await
     }
 
@@ -148,13 +140,8 @@ impl QueueStore for MemoryStore {
         window: WindowNo,
         now: &Now,
     ) -> QueueResult<TicketView> {
-        self.step(
-            &branch.id,
-            now.at,
-            |s| steps::recall(s, branch, window),
-            |s, id| s.view(branch, &id),
-        )
-        .await
+        self.ticket_step(branch, now, |s| steps::recall(s, branch, window))
+            .await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, window = %window))]
@@ -164,13 +151,8 @@ impl QueueStore for MemoryStore {
         window: WindowNo,
         now: &Now,
     ) -> QueueResult<TicketView> {
-        self.step(
-            &branch.id,
-            now.at,
-            |s| steps::start(s, branch, window, now),
-            |s, id| s.view(branch, &id),
-        )
-        .await
+        self.ticket_step(branch, now, |s| steps::start(s, branch, window, now))
+            .await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, window = %window))]
@@ -180,13 +162,8 @@ impl QueueStore for MemoryStore {
         window: WindowNo,
         now: &Now,
     ) -> QueueResult<TicketView> {
-        self.step(
-            &branch.id,
-            now.at,
-            |s| steps::complete(s, branch, window, now),
-            |s, id| s.view(branch, &id),
-        )
-        .await
+        self.ticket_step(branch, now, |s| steps::complete(s, branch, window, now))
+            .await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, window = %window))]
@@ -196,24 +173,14 @@ impl QueueStore for MemoryStore {
         window: WindowNo,
         now: &Now,
     ) -> QueueResult<TicketView> {
-        self.step(
-            &branch.id,
-            now.at,
-            |s| steps::no_show(s, branch, window, now),
-            |s, id| s.view(branch, &id),
-        )
-        .await
+        self.ticket_step(branch, now, |s| steps::no_show(s, branch, window, now))
+            .await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, ticket = %id))]
     async fn requeue(&self, branch: &Branch, id: &TicketId, now: &Now) -> QueueResult<TicketView> {
-        self.step(
-            &branch.id,
-            now.at,
-            |s| tickets::requeue(s, branch, id, now),
-            |s, id| s.view(branch, &id),
-        )
-        .await
+        self.ticket_step(branch, now, |s| tickets::requeue(s, branch, id, now))
+            .await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, window = %window, target = %target))]
@@ -225,12 +192,9 @@ impl QueueStore for MemoryStore {
         to_front: bool,
         now: &Now,
     ) -> QueueResult<TicketView> {
-        self.step(
-            &branch.id,
-            now.at,
-            |s| steps::transfer(s, branch, window, target, to_front, now),
-            |s, id| s.view(branch, &id),
-        )
+        self.ticket_step(branch, now, |s| {
+            steps::transfer(s, branch, window, target, to_front, now)
+        })
         .await
     }
 

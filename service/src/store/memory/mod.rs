@@ -38,8 +38,9 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqlitePool;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use crate::domain::BranchId;
+use crate::domain::{BranchId, Now, TicketId, TicketView};
 use crate::error::{QueueError, QueueResult};
+use crate::hall::Branch;
 use crate::store::DEFAULT_EVENT_RETENTION;
 
 use change::Plan;
@@ -139,6 +140,17 @@ impl MemoryStore {
             self.commit(guard, branch, change, at).await?
         };
         answer(branch_state(&guard, branch), result)
+    }
+
+    /// A step whose answer is the ticket it moved, as it is after the step.
+    async fn ticket_step(
+        &self,
+        branch: &Branch,
+        now: &Now,
+        plan: impl FnOnce(&BranchState) -> QueueResult<Plan<TicketId>>,
+    ) -> QueueResult<TicketView> {
+        self.step(&branch.id, now.at, plan, |s, id| s.view(branch, &id))
+            .await
     }
 
     /// Writes the change with its events and applies it, then wakes the branch's readers.
