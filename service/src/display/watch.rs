@@ -16,7 +16,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use super::hub::Published;
 use super::views::{SnapshotReason, WatchItem};
 use super::{Display, board};
-use crate::domain::BranchId;
+use crate::domain::{BranchId, Event};
 use crate::error::{QueueError, QueueResult};
 use crate::hall::Branch;
 
@@ -106,12 +106,7 @@ impl Watcher {
             Some(events) => {
                 let more = events.len() >= PAGE;
                 self.last = after;
-                let mut items = Vec::with_capacity(events.len());
-                for event in events.into_iter().filter(|e| e.id > after) {
-                    self.last = self.last.max(event.id);
-                    items.push(WatchItem::Event(board::event(&self.branch, &event)));
-                }
-                Ok((items, more))
+                Ok((self.unseen(events), more))
             }
         }
     }
@@ -173,18 +168,26 @@ impl Watcher {
                 return self.resync(reason).await;
             };
             let full = events.len() >= PAGE;
-            for event in events {
-                if event.id <= self.last {
-                    continue;
-                }
-                self.last = event.id;
-                self.send(WatchItem::Event(board::event(&self.branch, &event)))
-                    .await?;
+            for item in self.unseen(events) {
+                self.send(item).await?;
             }
             if !full {
                 return Ok(());
             }
         }
+    }
+
+    /// The events of a log page (oldest first) this display has not seen yet, as items; its
+    /// last id moves to the newest of them.
+    fn unseen(&mut self, events: Vec<Event>) -> Vec<WatchItem> {
+        let mut items = Vec::with_capacity(events.len());
+        for event in events {
+            if event.id > self.last {
+                self.last = event.id;
+                items.push(WatchItem::Event(board::event(&self.branch, &event)));
+            }
+        }
+        items
     }
 
     async fn resync(&mut self, reason: SnapshotReason) -> Result<(), Stop> {
