@@ -4,7 +4,13 @@
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let protos = ["queuecall/v1/queue.proto", "queuecall/v1/display.proto"];
+    let protos = [
+        "queuecall/v1/queue.proto",
+        "queuecall/v1/display.proto",
+        "queuecall/v1/appointment.proto",
+        "queuecall/v1/admin.proto",
+        "queuecall/v1/history.proto",
+    ];
     for proto in protos {
         println!("cargo:rerun-if-changed={proto}");
     }

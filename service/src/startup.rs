@@ -24,9 +24,10 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Settings, StoreSettings, mask_url};
 use crate::display::Display;
 use crate::grpc::{DisplayApi, QueueApi};
-use crate::hall::{Hall, demo, file};
+use crate::hall::{Hall, HallHandle, demo, file};
 use crate::http::{HttpServer, HttpState};
 use crate::queue::Queue;
+use crate::records::Db;
 use crate::store::QueueStore;
 use crate::store::memory::MemoryStore;
 use crate::store::redis::RedisStore;
@@ -68,6 +69,7 @@ pub struct Application {
     clock: Arc<dyn Clock>,
     queue: Arc<Queue>,
     display: Arc<Display>,
+    records: Db,
     drain: Duration,
     shutdown: ShutdownHandle,
 }
@@ -84,9 +86,15 @@ impl Application {
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Self> {
         tracing::info!(config = ?settings, "starting queuecall");
+        let records = Db::connect(&settings.records).await?;
+        records.migrate().await?;
         let hall = load_hall(&settings)?;
         let store = open_store(&settings.store, settings.display.event_retention).await?;
-        let queue = Arc::new(Queue::new(Arc::new(hall), store, Arc::clone(&clock)));
+        let queue = Arc::new(Queue::new(
+            Arc::new(HallHandle::new(hall)),
+            store,
+            Arc::clone(&clock),
+        ));
         let host = settings.grpc.host.as_str();
         let listener = TcpListener::bind((host, settings.grpc.port))
             .await
@@ -103,6 +111,7 @@ impl Application {
             clock,
             queue,
             display,
+            records,
             drain: Duration::from_secs(settings.shutdown.drain_seconds),
             shutdown: ShutdownHandle::new(),
         })
@@ -127,6 +136,11 @@ impl Application {
         self.shutdown.clone()
     }
 
+    /// The records database (migrated).
+    pub fn records(&self) -> Db {
+        self.records.clone()
+    }
+
     /// The domain service the gRPC layer calls.
     pub fn queue(&self) -> Arc<Queue> {
         Arc::clone(&self.queue)
@@ -141,6 +155,7 @@ impl Application {
             clock,
             queue,
             display,
+            records,
             drain,
             shutdown,
         } = self;
@@ -205,6 +220,7 @@ impl Application {
             .context("the HTTP server task ended abnormally");
         served?;
         http_served??;
+        records.close().await;
         tracing::info!("stopped");
         Ok(())
     }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use queuecall::clock::ManualClock;
 use queuecall::config::Settings;
+use queuecall::records::RecordsSettings;
 use queuecall::startup::{Application, ShutdownHandle};
 use queuecall_proto::v1::queue_service_client::QueueServiceClient;
 use serde_yaml::{Mapping, Value};
@@ -42,6 +43,9 @@ pub struct AppOptions {
     pub sqlite_path: Option<PathBuf>,
     /// `shutdown.drain_seconds`.
     pub drain_seconds: u64,
+    /// The records database: this PostgreSQL URL (see `database::fresh_postgres`) or SQLite
+    /// file; by default a fresh SQLite file in the test's temp dir.
+    pub records: Option<RecordsSettings>,
 }
 
 impl AppOptions {
@@ -52,6 +56,7 @@ impl AppOptions {
             redis_key_prefix: None,
             sqlite_path: None,
             drain_seconds: 0,
+            records: None,
         }
     }
 }
@@ -128,8 +133,20 @@ pub async fn spawn_app_configured(options: AppOptions, extra: Mapping) -> TestAp
             store_value(&[("kind", "redis"), ("url", &url), ("key_prefix", &prefix)])
         }
     };
-    let settings =
-        settings(store, options.drain_seconds, extra).expect("test settings deserialize");
+    let records = match options.records.clone() {
+        Some(records) => records,
+        None => {
+            let tmp = match &dir {
+                Some(tmp) => tmp,
+                None => dir.insert(tempfile::tempdir().expect("create a temp dir for the records")),
+            };
+            RecordsSettings::Sqlite {
+                path: tmp.path().join("records.sqlite"),
+            }
+        }
+    };
+    let settings = settings(store, records_value(&records), options.drain_seconds, extra)
+        .expect("test settings deserialize");
     let clock = Arc::new(ManualClock::new(crate::start_of_test_day()));
     let app = Application::build_with_clock(settings, clock.clone())
         .await
@@ -250,8 +267,31 @@ fn store_value(fields: &[(&str, &str)]) -> Value {
     Value::Mapping(map)
 }
 
+fn records_value(records: &RecordsSettings) -> Value {
+    match records {
+        RecordsSettings::Sqlite { path } => {
+            store_value(&[("kind", "sqlite"), ("path", &path.to_string_lossy())])
+        }
+        RecordsSettings::Postgres {
+            url,
+            max_connections,
+        } => {
+            let mut value = store_value(&[("kind", "postgres"), ("url", url)]);
+            if let Value::Mapping(map) = &mut value {
+                map.insert("max_connections".into(), (*max_connections).into());
+            }
+            value
+        }
+    }
+}
+
 /// The settings a test runs with, given as the configuration file would give them.
-fn settings(store: Value, drain_seconds: u64, extra: Mapping) -> anyhow::Result<Settings> {
+fn settings(
+    store: Value,
+    records: Value,
+    drain_seconds: u64,
+    extra: Mapping,
+) -> anyhow::Result<Settings> {
     let mut grpc = Mapping::new();
     grpc.insert("host".into(), "127.0.0.1".into());
     grpc.insert("port".into(), 0u16.into());
@@ -267,6 +307,7 @@ fn settings(store: Value, drain_seconds: u64, extra: Mapping) -> anyhow::Result<
     root.insert("grpc".into(), Value::Mapping(grpc));
     root.insert("http".into(), Value::Mapping(http));
     root.insert("store".into(), store);
+    root.insert("records".into(), records);
     root.insert(
         "hall_file".into(),
         crate::hall_file().to_string_lossy().as_ref().into(),

@@ -80,7 +80,11 @@ pub async fn fixture_with(settings: DisplaySettings, retention: usize) -> Fixtur
         .single()
         .expect("time");
     let clock = Arc::new(ManualClock::new(at));
-    let queue = Arc::new(Queue::new(Arc::new(hall), Arc::new(store), clock));
+    let queue = Arc::new(Queue::new(
+        Arc::new(crate::hall::HallHandle::new(hall)),
+        Arc::new(store),
+        clock,
+    ));
     let display = Display::with_timing(Arc::clone(&queue), settings, fast());
     Fixture {
         display,

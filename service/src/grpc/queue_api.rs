@@ -38,8 +38,9 @@ impl QueueApi {
             .queue
             .hall()
             .branch(branch)
+            .cloned()
             .ok_or_else(|| QueueError::not_found("branch", branch))?;
-        Ok(convert::window(layout, &status))
+        Ok(convert::window(&layout, &status))
     }
 
     /// Recall, start, complete, no-show: one step on the window's ticket.

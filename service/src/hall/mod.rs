@@ -1,13 +1,17 @@
-//! The hall layout: branches, their services and windows. Read from a hall file (`file`),
-//! or the demo hall of the embedded default (`demo`).
+//! The hall layout: branches, their services and windows, each service's appointment
+//! settings and each branch's calendar. Kept in the records database (`records::layout`),
+//! seeded or applied from a hall file (`file`) or the demo hall of the embedded default
+//! (`demo`). The running service reads it through a [`HallHandle`], which a layout change
+//! swaps without a restart.
 
 pub mod demo;
 pub mod file;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
+use crate::booking::{Calendar, SlotTemplate};
 use crate::domain::{BranchId, CallRule, PriorityClass, ServiceId, WindowNo};
 
 /// Every branch the service runs.
@@ -19,6 +23,46 @@ pub struct Hall {
 impl Hall {
     pub fn branch(&self, id: &BranchId) -> Option<&Arc<Branch>> {
         self.branches.get(id)
+    }
+}
+
+/// The hall the service runs now, shared by the queue, the displays and the appointment
+/// service. [`HallHandle::replace`] swaps in a new layout (an admin change, or another
+/// replica's change noticed by polling `layout_version`); readers holding the old
+/// `Arc<Hall>` finish with it.
+#[derive(Debug)]
+pub struct HallHandle {
+    current: RwLock<Arc<Hall>>,
+    /// The `layout_version` the current hall was read at (0 before any was read).
+    version: RwLock<i64>,
+}
+
+impl HallHandle {
+    pub fn new(hall: Hall) -> Self {
+        Self::at_version(hall, 0)
+    }
+
+    pub fn at_version(hall: Hall, version: i64) -> Self {
+        Self {
+            current: RwLock::new(Arc::new(hall)),
+            version: RwLock::new(version),
+        }
+    }
+
+    /// The hall now.
+    pub fn load(&self) -> Arc<Hall> {
+        Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// The `layout_version` of the hall now.
+    pub fn version(&self) -> i64 {
+        *self.version.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Swaps in `hall`, read at `version`.
+    pub fn replace(&self, hall: Hall, version: i64) {
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(hall);
+        *self.version.write().unwrap_or_else(PoisonError::into_inner) = version;
     }
 }
 
@@ -45,6 +89,8 @@ pub struct Branch {
     pub services: Vec<Service>,
     /// In the order the hall file lists them.
     pub windows: Vec<Window>,
+    /// Holidays and make-up working days (调休), per year; appointments follow it.
+    pub calendar: Calendar,
 }
 
 impl Branch {
@@ -93,6 +139,58 @@ pub struct Service {
     pub requeue_limit: u32,
     /// Priority classes from first to last; a class not listed goes after those listed.
     pub priority_order: Vec<PriorityClass>,
+    /// Whether and how the service can be booked; `None`: no appointments.
+    pub appointments: Option<ServiceAppointments>,
+}
+
+/// How a service is booked: its slots and the rules a booking must keep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceAppointments {
+    pub template: SlotTemplate,
+    pub policy: BookingPolicy,
+}
+
+/// The per-service rules of booking, cancelling and checking in. Every booking path (the
+/// booking RPCs, a reschedule, a back-office booking) goes through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BookingPolicy {
+    /// Active (BOOKED, slot not yet over) appointments one person may hold in this service.
+    pub max_active_per_person: u32,
+    /// Appointments (not cancelled) one person may have in this service on one local date.
+    pub max_per_day: u32,
+    /// … in one ISO week (Monday to Sunday, local dates).
+    pub max_per_week: u32,
+    /// This many no-shows within `no_show_window_days` …
+    pub no_show_limit: u32,
+    pub no_show_window_days: u32,
+    /// … suspend booking in this service for this many days after the last of them.
+    /// `no_show_limit` 0 turns the policy off.
+    pub suspension_days: u32,
+    /// A booking can be cancelled (or moved away by a reschedule) up to this many minutes
+    /// before its slot starts.
+    pub cancel_before_minutes: u32,
+    /// Check-in opens this many minutes before the slot starts …
+    pub check_in_before_minutes: u32,
+    /// … and gives an appointment-priority ticket until this many minutes after; later, until
+    /// the slot ends, an ordinary ticket (said so); after the slot ends the appointment is a
+    /// no-show.
+    pub check_in_after_minutes: u32,
+}
+
+impl Default for BookingPolicy {
+    fn default() -> Self {
+        Self {
+            max_active_per_person: 1,
+            max_per_day: 1,
+            max_per_week: 3,
+            no_show_limit: 2,
+            no_show_window_days: 30,
+            suspension_days: 90,
+            cancel_before_minutes: 60,
+            check_in_before_minutes: 30,
+            check_in_after_minutes: 15,
+        }
+    }
 }
 
 impl Service {

@@ -32,7 +32,7 @@ pub async fn home() -> Redirect {
 
 /// `GET /display`: a link to each branch's page.
 pub async fn branches(State(state): State<HttpState>) -> Html<String> {
-    Html(page::index(state.queue.hall()))
+    Html(page::index(&state.queue.hall()))
 }
 
 /// `GET /display/{branch}`: the page.

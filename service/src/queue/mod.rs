@@ -14,7 +14,7 @@ use crate::domain::{
     WindowStatus,
 };
 use crate::error::{QueueError, QueueResult};
-use crate::hall::{Branch, Hall, Service};
+use crate::hall::{Branch, Hall, HallHandle, Service};
 use crate::store::{Issued, QueueStore, ServiceStatus};
 
 mod wait;
@@ -47,7 +47,7 @@ pub struct BranchInfo {
 
 /// The queue of every branch of the hall.
 pub struct Queue {
-    hall: Arc<Hall>,
+    hall: Arc<HallHandle>,
     store: Arc<dyn QueueStore>,
     clock: Arc<dyn Clock>,
     /// The service day each branch was last seen on; a newer day first expires the old.
@@ -55,7 +55,7 @@ pub struct Queue {
 }
 
 impl Queue {
-    pub fn new(hall: Arc<Hall>, store: Arc<dyn QueueStore>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(hall: Arc<HallHandle>, store: Arc<dyn QueueStore>, clock: Arc<dyn Clock>) -> Self {
         Self {
             hall,
             store,
@@ -64,8 +64,18 @@ impl Queue {
         }
     }
 
-    pub fn hall(&self) -> &Hall {
+    /// The hall layout now (a later layout change does not alter the one returned).
+    pub fn hall(&self) -> Arc<Hall> {
+        self.hall.load()
+    }
+
+    /// The handle a layout change swaps the hall through.
+    pub fn hall_handle(&self) -> &Arc<HallHandle> {
         &self.hall
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
     }
 
     pub fn store(&self) -> &Arc<dyn QueueStore> {
@@ -74,6 +84,7 @@ impl Queue {
 
     fn branch(&self, id: &BranchId) -> QueueResult<Arc<Branch>> {
         self.hall
+            .load()
             .branch(id)
             .cloned()
             .ok_or_else(|| QueueError::not_found("branch", id))
@@ -126,7 +137,7 @@ impl Queue {
     /// Ends past service days of every branch; run at start-up and every minute.
     pub async fn expire_past_days(&self) -> QueueResult<u32> {
         let mut total = 0;
-        for branch in self.hall.branches.values() {
+        for branch in self.hall.load().branches.values() {
             let now = branch.now(self.clock.now());
             total += self.expire(branch, &now).await?;
         }

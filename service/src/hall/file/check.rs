@@ -124,6 +124,7 @@ fn build_branch(
         time_zone: raw.time_zone.0,
         english_announcements: raw.english_announcements,
         services,
+        calendar: Default::default(),
         windows,
     })
 }
@@ -172,6 +173,7 @@ fn service_of(raw: &RawService) -> Service {
         recall_limit: raw.recall_limit,
         requeue_offset: raw.requeue_offset,
         requeue_limit: raw.requeue_limit,
+        appointments: None,
         priority_order: raw.priority_order.0.clone(),
     }
 }

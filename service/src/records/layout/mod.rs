@@ -213,6 +213,7 @@ fn build(
                 .map_err(|_| anyhow!("branch {id}: unknown time zone '{zone}'"))?,
             english_announcements: english,
             services: Vec::new(),
+            calendar: Default::default(),
             windows: Vec::new(),
         };
         built.insert(id, branch);
@@ -231,6 +232,7 @@ fn build(
             recall_limit: to_u32(recalls, "recall_limit")?,
             requeue_offset: to_u32(offset, "requeue_offset")?,
             requeue_limit: to_u32(requeues, "requeue_limit")?,
+            appointments: None,
             priority_order: parse_order(&order)?,
         });
     }

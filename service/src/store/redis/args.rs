@@ -62,6 +62,7 @@ pub(super) fn service_or_default(branch: &Branch, id: &ServiceId) -> Service {
         recall_limit: 3,
         requeue_offset: 3,
         requeue_limit: 2,
+        appointments: None,
         priority_order: vec![
             PriorityClass::GreenChannel,
             PriorityClass::Appointment,

@@ -48,6 +48,7 @@ fn branch() -> Branch {
         time_zone: chrono_tz::Asia::Shanghai,
         english_announcements: false,
         services: Vec::new(),
+        calendar: Default::default(),
         windows: vec![
             window(1, vec![service("tax")]),
             window(2, vec![service("social")]),

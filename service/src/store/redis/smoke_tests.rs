@@ -68,6 +68,7 @@ fn service(id: &str, prefix: &str, daily_limit: u32) -> Service {
         recall_limit: 2,
         requeue_offset: 2,
         requeue_limit: 1,
+        appointments: None,
         priority_order: vec![
             PriorityClass::GreenChannel,
             PriorityClass::Appointment,
@@ -123,6 +124,7 @@ async fn fixture_keeping(retention: usize) -> Fixture {
         time_zone: chrono_tz::Asia::Shanghai,
         english_announcements: false,
         services: vec![service("a", "A", 5), service("b", "B", 100)],
+        calendar: Default::default(),
         windows: vec![
             window(1, &["a", "b"], CallRule::StrictOrder),
             window(2, &["a", "b"], CallRule::OldestFirst),

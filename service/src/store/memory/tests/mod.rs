@@ -42,6 +42,7 @@ fn service(id: &str, prefix: &str, daily_limit: u32) -> Service {
         recall_limit: 2,
         requeue_offset: 3,
         requeue_limit: 2,
+        appointments: None,
         priority_order: vec![
             PriorityClass::GreenChannel,
             PriorityClass::Appointment,
@@ -74,6 +75,7 @@ pub fn branch() -> Branch {
             service("b", "B", 100),
             service("c", "C", 2),
         ],
+        calendar: Default::default(),
         windows: vec![
             window(1, &["a", "b"], CallRule::StrictOrder),
             window(2, &["a", "b"], CallRule::OldestFirst),
