@@ -3,9 +3,10 @@
 use anyhow::{Context, anyhow};
 use sqlx::AssertSqlSafe;
 
-use super::engine::Engine;
-use super::row::{COLUMNS, Row, decode, fingerprint, new_id, random_code};
-use super::{Appointment, AppointmentState, BookRequest, Booked};
+use super::engine::{Engine, stamp};
+use super::limits::{self, HeldRow};
+use super::row::{Row, decode, fingerprint, new_id, random_code, select};
+use super::{BookRequest, Booked};
 use crate::error::QueueError;
 use crate::records::Db;
 
@@ -18,16 +19,19 @@ enum Step {
     /// The idempotency key was already used: its appointment.
     Existing(Box<Row>),
     NotBookable,
+    /// A per-person limit refused it.
+    Refused(QueueError),
     Full,
     /// A concurrent booking with the same key committed first; this one rolled back.
     KeyTaken,
-    Booked(Box<Appointment>),
+    Booked(String),
 }
 
 /// Books a seat in `req.slot` for the person, in one transaction (see the module docs).
 ///
 /// Errors: INVALID_ARGUMENT for a malformed idempotency key; FAILED_PRECONDITION when the
-/// slot is full or not bookable (both name the slot); ALREADY_EXISTS naming
+/// slot is full or not bookable (both name the slot) or a per-person limit refuses (see
+/// [`limits`]); ALREADY_EXISTS naming
 /// `idempotency_key` when the key booked another request; INTERNAL when the database fails
 /// (nothing is then booked).
 pub async fn book(db: &Db, req: BookRequest) -> Result<Booked, QueueError> {
@@ -47,10 +51,15 @@ pub async fn book_with_codes(
     let print = fingerprint(&req, &id_hash);
     let key = req.idempotency_key.as_str();
     let slot = &req.slot;
+    let rules = &req.rules;
     let step = with_pool!(db, pool => async {
         let mut tx = pool.begin_write().await.context("beginning a booking")?;
-        let select = format!("SELECT {COLUMNS} FROM appointments WHERE idempotency_key = $1");
-        let existing: Option<Row> = sqlx::query_as(AssertSqlSafe(select))
+        // The person's lock first: a retry racing its original then finds the key below.
+        pool.lock_person(&mut tx, &id_hash)
+            .await
+            .context("taking the person's booking lock")?;
+        let by_key = format!("{} WHERE a.idempotency_key = $1", select(pool));
+        let existing: Option<Row> = sqlx::query_as(AssertSqlSafe(by_key))
             .bind(key)
             .fetch_optional(&mut *tx)
             .await
@@ -61,20 +70,25 @@ pub async fn book_with_codes(
         if !slot.bookable {
             return Ok(Step::NotBookable);
         }
-        let insert_slot = format!(
-            "INSERT INTO slots (id, branch_id, service_id, local_date, starts_at, ends_at, \
-             capacity) VALUES ($1, $2, $3, {}, {}, {}, $7) ON CONFLICT (id) DO NOTHING",
-            pool.cast(4, "DATE"),
-            pool.cast(5, "TIMESTAMPTZ"),
-            pool.cast(6, "TIMESTAMPTZ"),
-        );
-        sqlx::query(AssertSqlSafe(insert_slot))
+        let rows: Vec<HeldRow> = sqlx::query_as(AssertSqlSafe(limits::held_sql(pool)))
+            .bind(&id_hash)
+            .bind(req.branch.as_str())
+            .bind(req.service.as_str())
+            .bind(limits::since(slot.local_date, rules).to_string())
+            .fetch_all(&mut *tx)
+            .await
+            .context("reading the person's appointments")?;
+        let held = limits::decode_held(rows)?;
+        if let Err(refusal) = limits::judge(&held, &req.service, slot.local_date, rules, None) {
+            return Ok(Step::Refused(refusal));
+        }
+        sqlx::query(AssertSqlSafe(insert_slot_sql(pool)))
             .bind(&slot_id)
             .bind(req.branch.as_str())
             .bind(req.service.as_str())
             .bind(slot.local_date.to_string())
-            .bind(slot.start.to_rfc3339())
-            .bind(slot.end.to_rfc3339())
+            .bind(stamp(slot.start))
+            .bind(stamp(slot.end))
             .bind(i64::from(slot.capacity))
             .execute(&mut *tx)
             .await
@@ -93,13 +107,14 @@ pub async fn book_with_codes(
         let insert = format!(
             "INSERT INTO appointments (id, slot_id, branch_id, service_id, local_date, code, \
              name, name_masked, id_hash, id_masked, phone, credit_code, state, \
-             idempotency_key, request_fingerprint) \
-             VALUES ($1, $2, $3, $4, {}, $6, $7, $8, $9, $10, $11, $12, 'BOOKED', $13, $14) \
+             idempotency_key, request_fingerprint, created_at) \
+             VALUES ($1, $2, $3, $4, {}, $6, $7, $8, $9, $10, $11, $12, 'BOOKED', $13, $14, {}) \
              ON CONFLICT (branch_id, local_date, code) DO NOTHING RETURNING id",
             pool.cast(5, "DATE"),
+            pool.cast(15, "TIMESTAMPTZ"),
         );
         let id = new_id();
-        let mut booked_code = None;
+        let mut coded = false;
         for _ in 0..CODE_ATTEMPTS {
             let code = codes();
             let inserted: Result<Option<(String,)>, sqlx::Error> =
@@ -118,11 +133,12 @@ pub async fn book_with_codes(
                     .bind(req.credit_code.as_ref().map(|c| c.as_str()))
                     .bind(key)
                     .bind(&print)
+                    .bind(stamp(rules.now))
                     .fetch_optional(&mut *tx)
                     .await;
             match inserted {
                 Ok(Some(_)) => {
-                    booked_code = Some(code);
+                    coded = true;
                     break;
                 }
                 Ok(None) => continue,
@@ -132,38 +148,28 @@ pub async fn book_with_codes(
                 Err(e) => return Err(anyhow!(e).context("inserting the appointment")),
             }
         }
-        let Some(code) = booked_code else {
+        if !coded {
             return Err(anyhow!(
                 "no free check-in code for branch {} on {} after {CODE_ATTEMPTS} draws",
                 req.branch,
                 slot.local_date
             ));
-        };
+        }
         tx.commit().await.context("committing the booking")?;
-        Ok(Step::Booked(Box::new(Appointment {
-            id,
-            slot_id: req.slot_id(),
-            branch: req.branch.clone(),
-            service: req.service.clone(),
-            code,
-            name: req.name.clone(),
-            id_masked: req.resident_id.masked(),
-            phone: req.phone.clone(),
-            credit_code: req.credit_code.clone(),
-            state: AppointmentState::Booked,
-        })))
+        Ok(Step::Booked(id))
     }.await)?;
     match step {
-        Step::Booked(appointment) => {
-            tracing::info!(appointment = %appointment.id, slot = %slot_id, "appointment booked");
+        Step::Booked(id) => {
+            tracing::info!(appointment = %id, slot = %slot_id, "appointment booked");
             Ok(Booked {
-                appointment: *appointment,
+                appointment: super::get(db, &id).await?,
                 replayed: false,
             })
         }
+        Step::Refused(refusal) => Err(refusal),
         Step::Existing(row) => replay(*row, key, &print),
         Step::KeyTaken => {
-            let row = super::cancel::by_key(db, key)
+            let row = super::read::by_key(db, key)
                 .await?
                 .ok_or_else(|| anyhow!("idempotency key {key} clashed but holds no appointment"))?;
             replay(row, key, &print)
@@ -177,6 +183,18 @@ pub async fn book_with_codes(
             slot.capacity
         ))),
     }
+}
+
+/// Stores a slot unless it is: `$1` id, `$2` branch, `$3` service, `$4` local date, `$5`
+/// start, `$6` end (text, see `engine::stamp`), `$7` capacity.
+pub(super) fn insert_slot_sql(pool: &impl Engine) -> String {
+    format!(
+        "INSERT INTO slots (id, branch_id, service_id, local_date, starts_at, ends_at, \
+         capacity) VALUES ($1, $2, $3, {}, {}, {}, $7) ON CONFLICT (id) DO NOTHING",
+        pool.cast(4, "DATE"),
+        pool.cast(5, "TIMESTAMPTZ"),
+        pool.cast(6, "TIMESTAMPTZ"),
+    )
 }
 
 /// The stored appointment of `key` when it was booked by the same request.

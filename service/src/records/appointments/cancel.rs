@@ -1,75 +1,105 @@
-//! Cancelling an appointment and reading one back.
+//! Cancelling an appointment, not later than the service's deadline before its slot.
 
 use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
 use sqlx::AssertSqlSafe;
 
-use super::engine::Engine;
-use super::row::{COLUMNS, Row, decode};
-use super::{Appointment, AppointmentState};
+use super::engine::{Engine, from_epoch, stamp};
+use super::{Appointment, AppointmentState, Rules};
 use crate::error::QueueError;
 use crate::records::Db;
 
+/// What the transaction found.
+enum Step {
+    Missing,
+    /// In another state than BOOKED.
+    State(String),
+    /// Past the deadline, which is given.
+    TooLate(DateTime<Utc>),
+    Cancelled,
+}
+
+/// The last instant a booking starting at `starts_at` can be cancelled or moved away.
+pub(super) fn deadline(starts_at: DateTime<Utc>, rules: &Rules) -> DateTime<Utc> {
+    starts_at - Duration::minutes(i64::from(rules.policy.cancel_before_minutes))
+}
+
+/// The FAILED_PRECONDITION of a cancellation (or move) past the deadline.
+pub(super) fn too_late(id: &str, deadline: DateTime<Utc>, rules: &Rules) -> QueueError {
+    QueueError::FailedPrecondition(format!(
+        "appointment {id} can no longer be cancelled or moved: the deadline was {} ({}), {} \
+         minutes before its slot starts",
+        rules.local(deadline),
+        rules.tz,
+        rules.policy.cancel_before_minutes
+    ))
+}
+
+/// The FAILED_PRECONDITION of an appointment that is not BOOKED.
+pub(super) fn not_booked(id: &str, state: &str, action: &str) -> QueueError {
+    QueueError::FailedPrecondition(format!(
+        "appointment {id} is {state}; only a {} appointment can be {action}",
+        AppointmentState::Booked
+    ))
+}
+
 /// Marks a BOOKED appointment CANCELLED and gives its seat back, in one transaction; answers
 /// the cancelled appointment. NOT_FOUND for an unknown id; FAILED_PRECONDITION naming the
-/// state for an appointment that is not BOOKED (cancelled already, checked in, no-show).
-pub async fn cancel(db: &Db, id: &str) -> Result<Appointment, QueueError> {
-    let state = with_pool!(db, pool => async {
+/// state for an appointment that is not BOOKED (cancelled already, checked in, no-show), and
+/// naming the deadline when `rules.now` is later than `cancel_before_minutes` before the slot.
+pub async fn cancel(db: &Db, id: &str, rules: &Rules) -> Result<Appointment, QueueError> {
+    let step = with_pool!(db, pool => async {
         let mut tx = pool.begin_write().await.context("beginning a cancellation")?;
-        let cancelled: Option<(String,)> = sqlx::query_as(
-            "UPDATE appointments SET state = 'CANCELLED' WHERE id = $1 AND state = 'BOOKED' \
-             RETURNING slot_id",
-        )
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .context("cancelling the appointment")?;
-        let Some((slot_id,)) = cancelled else {
-            let state: Option<(String,)> =
-                sqlx::query_as("SELECT state FROM appointments WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .context("reading the appointment's state")?;
-            return Ok::<_, anyhow::Error>(Some(state.map_or_else(String::new, |(s,)| s)));
+        let sql = format!(
+            "SELECT a.state, a.slot_id, {} FROM appointments a JOIN slots s ON s.id = a.slot_id \
+             WHERE a.id = $1",
+            pool.epoch("s.starts_at")
+        );
+        let found: Option<(String, String, i64)> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .context("reading the appointment")?;
+        let Some((state, slot_id, starts)) = found else {
+            return Ok::<_, anyhow::Error>(Step::Missing);
         };
+        if state != AppointmentState::Booked.as_str() {
+            return Ok(Step::State(state));
+        }
+        let deadline = deadline(from_epoch(starts)?, rules);
+        if rules.now > deadline {
+            return Ok(Step::TooLate(deadline));
+        }
+        let update = format!(
+            "UPDATE appointments SET state = 'CANCELLED', state_changed_at = {} \
+             WHERE id = $1 AND state = 'BOOKED'",
+            pool.cast(2, "TIMESTAMPTZ")
+        );
+        let done = sqlx::query(AssertSqlSafe(update))
+            .bind(id)
+            .bind(stamp(rules.now))
+            .execute(&mut *tx)
+            .await
+            .context("cancelling the appointment")?;
+        if done.rows_affected() == 0 {
+            // A concurrent change (PostgreSQL) got there first.
+            return Ok(Step::State("no longer BOOKED".to_owned()));
+        }
         sqlx::query("UPDATE slots SET booked = booked - 1 WHERE id = $1")
             .bind(&slot_id)
             .execute(&mut *tx)
             .await
             .context("giving the seat back")?;
         tx.commit().await.context("committing the cancellation")?;
-        Ok(None)
+        Ok(Step::Cancelled)
     }.await)?;
-    match state {
-        None => {
+    match step {
+        Step::Cancelled => {
             tracing::info!(appointment = %id, "appointment cancelled");
-            get(db, id).await
+            super::get(db, id).await
         }
-        Some(state) if state.is_empty() => Err(QueueError::not_found("appointment", id)),
-        Some(state) => Err(QueueError::FailedPrecondition(format!(
-            "appointment {id} is {state}; only a {} appointment can be cancelled",
-            AppointmentState::Booked
-        ))),
+        Step::Missing => Err(QueueError::not_found("appointment", id)),
+        Step::State(state) => Err(not_booked(id, &state, "cancelled")),
+        Step::TooLate(deadline) => Err(too_late(id, deadline, rules)),
     }
-}
-
-/// One appointment; NOT_FOUND when there is none with this id.
-pub async fn get(db: &Db, id: &str) -> Result<Appointment, QueueError> {
-    let sql = format!("SELECT {COLUMNS} FROM appointments WHERE id = $1");
-    let row: Option<Row> = with_pool!(db, pool => {
-        sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await
-    })
-    .context("reading an appointment")?;
-    let row = row.ok_or_else(|| QueueError::not_found("appointment", id))?;
-    Ok(decode(row)?.0)
-}
-
-/// The row booked under an idempotency key, if any.
-pub(super) async fn by_key(db: &Db, key: &str) -> Result<Option<Row>, QueueError> {
-    let sql = format!("SELECT {COLUMNS} FROM appointments WHERE idempotency_key = $1");
-    let row = with_pool!(db, pool => {
-        sqlx::query_as(AssertSqlSafe(sql)).bind(key).fetch_optional(pool).await
-    })
-    .context("reading an appointment by its idempotency key")?;
-    Ok(row)
 }

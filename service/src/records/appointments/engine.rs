@@ -1,5 +1,6 @@
-//! Where the two engines differ for appointments: how a writing transaction begins and how a
-//! text parameter becomes a date or an instant.
+//! Where the two engines differ for appointments: how a writing transaction begins, how a
+//! person's bookings are serialised, how a text parameter becomes a date or an instant and
+//! how an instant is read back.
 
 use sqlx::{Database, Postgres, Sqlite, Transaction};
 
@@ -17,6 +18,19 @@ pub(super) trait Engine {
     /// The SQL that turns text parameter `$n` into a value of `sql_type` (`DATE`,
     /// `TIMESTAMPTZ`); SQLite keeps the text.
     fn cast(&self, n: u8, sql_type: &str) -> String;
+
+    /// The SQL that reads instant column `column` as whole seconds since the Unix epoch.
+    fn epoch(&self, column: &str) -> String;
+
+    /// Takes the lock of one person (by ID hash) until the transaction ends, so that their
+    /// bookings are counted and written one at a time. PostgreSQL: a transaction-scoped
+    /// advisory lock on `hashtext(id_hash)`; SQLite: nothing, `BEGIN IMMEDIATE` already
+    /// serialises every writer.
+    async fn lock_person(
+        &self,
+        tx: &mut Transaction<'static, Self::Db>,
+        id_hash: &str,
+    ) -> sqlx::Result<()>;
 }
 
 impl Engine for sqlx::PgPool {
@@ -28,6 +42,22 @@ impl Engine for sqlx::PgPool {
 
     fn cast(&self, n: u8, sql_type: &str) -> String {
         format!("CAST(${n} AS {sql_type})")
+    }
+
+    fn epoch(&self, column: &str) -> String {
+        format!("CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS BIGINT)")
+    }
+
+    async fn lock_person(
+        &self,
+        tx: &mut Transaction<'static, Postgres>,
+        id_hash: &str,
+    ) -> sqlx::Result<()> {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind(id_hash)
+            .execute(&mut **tx)
+            .await
+            .map(drop)
     }
 }
 
@@ -41,4 +71,28 @@ impl Engine for sqlx::SqlitePool {
     fn cast(&self, n: u8, _sql_type: &str) -> String {
         format!("${n}")
     }
+
+    fn epoch(&self, column: &str) -> String {
+        format!("CAST(strftime('%s', {column}) AS INTEGER)")
+    }
+
+    async fn lock_person(
+        &self,
+        _tx: &mut Transaction<'static, Sqlite>,
+        _id_hash: &str,
+    ) -> sqlx::Result<()> {
+        Ok(())
+    }
+}
+
+/// An instant as both engines take it in a text parameter (RFC 3339, UTC): PostgreSQL casts
+/// it, SQLite stores and compares the text (same format, so text order is time order).
+pub(super) fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339()
+}
+
+/// An epoch read by [`Engine::epoch`] as an instant.
+pub(super) fn from_epoch(seconds: i64) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .ok_or_else(|| anyhow::anyhow!("{seconds} is not a representable instant"))
 }

@@ -1,5 +1,7 @@
 //! Appointments in the records database: [`book`] takes a seat in a slot and records the
-//! appointment in one transaction, [`cancel`] gives the seat back, [`get`] reads one.
+//! appointment in one transaction, [`cancel`] gives the seat back, [`reschedule`] moves it,
+//! [`mark_checked_in`] and [`sweep_no_shows`] end it, [`get`], [`list_for_person`] and
+//! [`for_check_in`] read them, [`seats`] tells the booked seats of a range of dates.
 //!
 //! Booking never checks and then inserts: the seat is taken with
 //! `UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity` (no row: the slot
@@ -17,19 +19,61 @@
 //! What is stored of a person: the name in clear (the check-in desk compares it with the ID
 //! card) and masked, the ID number only as its keyed hash and masked form, the phone's 11
 //! digits, the credit code (public data). See migrations/*/0002_appointments.sql.
+//!
+//! Per-person limits ([`limits`]) are counted inside the booking (and rescheduling)
+//! transaction, after the person's lock is taken: `pg_advisory_xact_lock(hashtext(id_hash))`
+//! on PostgreSQL; on SQLite `BEGIN IMMEDIATE` already lets one writer in at a time. So two
+//! concurrent bookings of one person cannot both pass a limit that allows only one.
+//!
+//! Every instant is judged against the `now` the caller passes in [`Rules`] (the service's
+//! clock), never the database's.
 
 mod book;
 mod cancel;
+mod check_in;
 mod engine;
+pub mod limits;
+mod read;
+mod reschedule;
 mod row;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 
 use crate::booking::{SlotId, SlotInstance};
 use crate::domain::identity::{CitizenName, CreditCode, IdHasher, ResidentId};
 use crate::domain::{BranchId, Phone, ServiceId};
+use crate::hall::BookingPolicy;
 
 pub use book::{book, book_with_codes};
-pub use cancel::{cancel, get};
+pub use cancel::cancel;
+pub use check_in::{CheckInWindow, check_in_window, mark_checked_in, sweep_no_shows};
+pub use read::{CheckInKey, Seats, for_check_in, get, list_for_person, seats};
+pub use reschedule::{Rescheduled, reschedule};
 pub use row::random_code;
+
+/// What every write is judged by: the service's policy, the instant of the request and the
+/// branch's time zone (for local dates and the times in messages).
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    pub policy: BookingPolicy,
+    pub now: DateTime<Utc>,
+    pub tz: Tz,
+}
+
+impl Rules {
+    /// The local date of `now` in the branch.
+    pub fn today(&self) -> NaiveDate {
+        self.now.with_timezone(&self.tz).date_naive()
+    }
+
+    /// `at` as the branch's wall clock, `2026-11-27 08:00`.
+    pub fn local(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.tz)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+}
 
 /// What a booking asks for.
 #[derive(Debug, Clone)]
@@ -46,6 +90,7 @@ pub struct BookRequest {
     pub hasher: IdHasher,
     pub credit_code: Option<CreditCode>,
     pub idempotency_key: String,
+    pub rules: Rules,
 }
 
 impl BookRequest {
@@ -77,6 +122,16 @@ pub struct Appointment {
     pub phone: Phone,
     pub credit_code: Option<CreditCode>,
     pub state: AppointmentState,
+    /// The ticket it became at check-in (`<branch>.<yyyymmdd>.<number>`).
+    pub ticket_id: Option<String>,
+    pub booked_at: DateTime<Utc>,
+    /// When it was cancelled, checked in or marked a no-show.
+    pub state_changed_at: Option<DateTime<Utc>>,
+    /// The slot's instants, as stored when the slot was first booked.
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// The slot's seats, as stored.
+    pub capacity: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
