@@ -1,5 +1,6 @@
 //! queuecall: the queue-calling service of a government service hall.
 
+pub mod appointments;
 pub mod booking;
 pub mod clock;
 pub mod config;
@@ -8,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod grpc;
 pub mod hall;
+pub mod history;
 pub mod http;
 pub mod queue;
 pub mod records;

@@ -92,9 +92,36 @@
 //!
 //! `QueueChanged.waiting` (today's waiting tickets of the service) and `WindowChanged` carry absolute values after the step, so applying
 //! an event twice is harmless.
+//!
+//! # History buffer (durable records)
+//! Every step that ends a leg of a ticket appends a [`HistoryEntry`] to the branch's history
+//! buffer *in the same atomic step* (the same Lua script, key `<prefix>:{branch}:history`; the
+//! same SQLite transaction, table `live_history`), so an entry exists exactly when its step
+//! committed, and nothing is lost while the records database is down:
+//! - complete_service → DONE, mark_no_show → NO_SHOW, cancel_ticket → CANCELLED,
+//!   expire_past_days → EXPIRED (one per expired ticket);
+//! - transfer → TRANSFERRED for the leg in the service it leaves; the ticket then starts leg
+//!   `n + 1` in the target, entered at the transfer.
+//!
+//! A leg is numbered 0 in the service the ticket was taken for, +1 per transfer. The entry
+//! holds the leg's service, the ticket's priority, channel, recall and requeue counts, the
+//! window of the latest call in the leg, the leg's entry time (issue or transfer in), its
+//! *first* call (a requeued ticket is called again), its start of service (only when it was
+//! served in this leg) and the end. A NO_SHOW that is requeued and ends again (done, no-show
+//! again, cancelled, expired, transferred) appends a second entry for the same `(ticket, leg)`
+//! with a higher `requeue_count`; the records keep the one with the highest, which is the
+//! leg's real end.
+//!
+//! `history_pending` reads a branch's oldest entries with their buffer ids; `history_ack`
+//! removes exactly the ids given (ids already gone are ignored), so several replicas may drain
+//! one buffer at once: the records insert is idempotent. Steps that fail or answer without
+//! changing anything append nothing.
 
+mod history;
 pub mod memory;
 pub mod redis;
+
+pub use history::{Buffered, HistoryEntry, Leg, Outcome};
 
 use async_trait::async_trait;
 
@@ -289,4 +316,12 @@ pub trait QueueStore: Send + Sync + 'static {
         max: usize,
         wait: Duration,
     ) -> QueueResult<Option<Vec<Event>>>;
+
+    /// The branch's oldest history entries not yet acknowledged, oldest first, at most
+    /// `limit`, each with its buffer id.
+    async fn history_pending(&self, branch: &Branch, limit: usize) -> QueueResult<Vec<Buffered>>;
+
+    /// Removes the entries with these buffer ids from the branch's buffer; returns how many
+    /// were still there.
+    async fn history_ack(&self, branch: &Branch, ids: &[String]) -> QueueResult<usize>;
 }

@@ -11,9 +11,9 @@ use crate::domain::{
 };
 use crate::error::{QueueError, QueueResult};
 use crate::hall::Branch;
-use crate::store::{BoardSnapshot, Issued, QueueStore, ServiceStatus};
+use crate::store::{BoardSnapshot, Buffered, Issued, QueueStore, ServiceStatus};
 
-use super::{MemoryStore, steps, tickets, windows};
+use super::{MemoryStore, history_rows, steps, tickets, windows};
 
 #[async_trait]
 impl QueueStore for MemoryStore {
@@ -248,5 +248,21 @@ impl QueueStore for MemoryStore {
         wait: Duration,
     ) -> QueueResult<Option<Vec<Event>>> {
         Ok(self.wait_for_events(&branch.id, after, max, wait).await)
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id))]
+    async fn history_pending(&self, branch: &Branch, limit: usize) -> QueueResult<Vec<Buffered>> {
+        history_rows::pending(&self.pool, &branch.id, limit)
+            .await
+            .map_err(|e| QueueError::unavailable("sqlite", format!("{e:#}")))
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, ids = ids.len()))]
+    async fn history_ack(&self, branch: &Branch, ids: &[String]) -> QueueResult<usize> {
+        // Under the store's lock, so that it never waits on a step's write transaction.
+        let _steps = self.branches.lock().await;
+        history_rows::ack(&self.pool, &branch.id, ids)
+            .await
+            .map_err(|e| QueueError::unavailable("sqlite", e))
     }
 }

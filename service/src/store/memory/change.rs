@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::{EventKind, ServiceId, TicketId};
+use crate::store::HistoryEntry;
 
 use super::state::{BranchState, LiveTicket, LiveWindow};
 
@@ -19,6 +20,9 @@ pub struct Change {
     /// The board events the transition emits, in order; the store gives them ids and the
     /// step's time when it commits.
     pub events: Vec<EventKind>,
+    /// The history entries of the legs the transition ends (written to `live_history` in the
+    /// same transaction; nothing of them is kept in memory).
+    pub history: Vec<HistoryEntry>,
 }
 
 /// Tickets issued of one service on one day.
@@ -52,6 +56,7 @@ impl Change {
             && self.idempotency.is_empty()
             && self.averages.is_empty()
             && self.events.is_empty()
+            && self.history.is_empty()
     }
 }
 
@@ -93,5 +98,6 @@ impl BranchState {
         for average in change.averages {
             self.averages.insert(average.service, average.avg_ms);
         }
+        // `change.history` lives only in the file, until the recorder drains it.
     }
 }

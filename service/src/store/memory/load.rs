@@ -15,6 +15,7 @@ use crate::domain::{
 
 use super::event_rows;
 use super::state::{BranchState, LiveTicket, LiveWindow};
+use crate::store::Leg;
 
 pub type Branches = HashMap<BranchId, BranchState>;
 
@@ -89,31 +90,31 @@ pub async fn load(pool: &SqlitePool, event_retention: usize) -> anyhow::Result<B
     Ok(branches)
 }
 
-fn day(text: &str) -> anyhow::Result<NaiveDate> {
+pub(super) fn day(text: &str) -> anyhow::Result<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").with_context(|| format!("bad day '{text}'"))
 }
 
-fn time(text: &str) -> anyhow::Result<DateTime<Utc>> {
+pub(super) fn time(text: &str) -> anyhow::Result<DateTime<Utc>> {
     Ok(DateTime::parse_from_rfc3339(text)
         .with_context(|| format!("bad time '{text}'"))?
         .with_timezone(&Utc))
 }
 
-fn opt_time(row: &SqliteRow, column: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
+pub(super) fn opt_time(row: &SqliteRow, column: &str) -> anyhow::Result<Option<DateTime<Utc>>> {
     row.try_get::<Option<&str>, _>(column)?
         .map(time)
         .transpose()
 }
 
-fn service(row: &SqliteRow, column: &str) -> anyhow::Result<ServiceId> {
+pub(super) fn service(row: &SqliteRow, column: &str) -> anyhow::Result<ServiceId> {
     Ok(ServiceId::parse("service", row.try_get(column)?)?)
 }
 
-fn count(row: &SqliteRow, column: &str) -> anyhow::Result<u32> {
+pub(super) fn count(row: &SqliteRow, column: &str) -> anyhow::Result<u32> {
     Ok(u32::try_from(row.try_get::<i64, _>(column)?)?)
 }
 
-fn window_no(value: i64) -> anyhow::Result<WindowNo> {
+pub(super) fn window_no(value: i64) -> anyhow::Result<WindowNo> {
     Ok(WindowNo::parse("window", u32::try_from(value)?)?)
 }
 
@@ -147,10 +148,20 @@ fn ticket(row: &SqliteRow) -> anyhow::Result<LiveTicket> {
             started_at: opt_time(row, "started_at")?,
             ended_at: opt_time(row, "ended_at")?,
         };
+        let leg = Leg {
+            number: count(row, "leg")?,
+            entered_at: opt_time(row, "leg_at")?.unwrap_or(ticket.issued_at),
+            first_called_at: opt_time(row, "first_called_at")?,
+            called_by: row
+                .try_get::<Option<i64>, _>("called_by")?
+                .map(window_no)
+                .transpose()?,
+        };
         Ok(LiveTicket {
             ticket,
             key: row.try_get("queue_key")?,
             time_key: row.try_get("time_key")?,
+            leg,
         })
     };
     decode().with_context(|| format!("reading ticket {id_text}"))

@@ -11,12 +11,17 @@
 //! last event, written in the same transaction (`event_rows`), then appended to the branch's
 //! ring in memory (`log`) and signalled to waiting readers (`signal`); `board` answers the
 //! snapshot and event log reads.
+//!
+//! History entries of a change (`store/mod.rs`, "History buffer") are rows of `live_history`
+//! in the same transaction (`history_rows`); they are never held in memory, and
+//! `history_pending` reads them from the file.
 
 mod api;
 mod board;
 mod change;
 mod event_rows;
 mod events;
+mod history_rows;
 mod load;
 mod log;
 mod persist;

@@ -13,7 +13,7 @@ use sqlx::sqlite::{
 use crate::domain::{BranchId, Event};
 
 use super::change::Change;
-use super::event_rows;
+use super::{event_rows, history_rows};
 
 const SCHEMA: &str = include_str!("schema.sql");
 
@@ -42,14 +42,42 @@ pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
         .execute(&pool)
         .await
         .with_context(|| format!("applying the live queue schema to {}", path.display()))?;
+    upgrade(&pool)
+        .await
+        .with_context(|| format!("upgrading the live queue schema of {}", path.display()))?;
     Ok(pool)
+}
+
+/// The leg columns of `live_tickets`, for files written before the history buffer existed.
+const LEG_COLUMNS: [(&str, &str); 4] = [
+    ("leg", "INTEGER NOT NULL DEFAULT 0"),
+    ("leg_at", "TEXT"),
+    ("first_called_at", "TEXT"),
+    ("called_by", "INTEGER"),
+];
+
+/// Adds the columns an older file lacks (`CREATE TABLE IF NOT EXISTS` keeps its old shape).
+async fn upgrade(pool: &SqlitePool) -> sqlx::Result<()> {
+    let present: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM pragma_table_info('live_tickets')")
+            .fetch_all(pool)
+            .await?;
+    for (name, decl) in LEG_COLUMNS {
+        if !present.iter().any(|p| p == name) {
+            let sql = format!("ALTER TABLE live_tickets ADD COLUMN {name} {decl}");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(pool)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 pub fn time(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-fn opt_time(at: Option<DateTime<Utc>>) -> Option<String> {
+pub fn opt_time(at: Option<DateTime<Utc>>) -> Option<String> {
     at.map(time)
 }
 
@@ -72,8 +100,9 @@ pub async fn write(
         sqlx::query(
             "INSERT OR REPLACE INTO live_tickets (id, branch, day, service, original_service, \
              state, priority, channel, phone, window_no, recall_count, requeue_count, issued_at, \
-             called_at, started_at, ended_at, queue_key, time_key) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             called_at, started_at, ended_at, queue_key, time_key, leg, leg_at, first_called_at, \
+             called_by) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(t.id.to_string())
         .bind(branch.as_str())
@@ -93,8 +122,15 @@ pub async fn write(
         .bind(opt_time(t.ended_at))
         .bind(live.key)
         .bind(live.time_key)
+        .bind(i64::from(live.leg.number))
+        .bind(time(live.leg.entered_at))
+        .bind(opt_time(live.leg.first_called_at))
+        .bind(live.leg.called_by.map(|w| i64::from(w.get())))
         .execute(&mut *tx)
         .await?;
+    }
+    for entry in &change.history {
+        history_rows::insert(&mut tx, entry).await?;
     }
     for w in &change.windows {
         sqlx::query(

@@ -21,7 +21,14 @@ CREATE TABLE IF NOT EXISTS live_tickets (
     started_at       TEXT,
     ended_at         TEXT,
     queue_key        REAL    NOT NULL,
-    time_key         REAL    NOT NULL
+    time_key         REAL    NOT NULL,
+    -- The current leg (history): 0, +1 per transfer; entered at issue or transfer in (NULL:
+    -- issued_at); its first call and the window of its latest call. Files written before
+    -- these columns get them from `persist::upgrade`.
+    leg              INTEGER NOT NULL DEFAULT 0,
+    leg_at           TEXT,
+    first_called_at  TEXT,
+    called_by        INTEGER
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS live_windows (
@@ -83,3 +90,26 @@ CREATE TABLE IF NOT EXISTS live_event_seq (
     branch  TEXT    PRIMARY KEY NOT NULL,
     last_id INTEGER NOT NULL
 ) STRICT;
+
+-- The history buffer (store/mod.rs, "History buffer"): one row per ended leg, written in the
+-- transaction of the step that ended it, deleted by `history_ack` once the recorder has
+-- committed it to the records database. `seq` orders the buffer and is the buffer id.
+CREATE TABLE IF NOT EXISTS live_history (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    branch        TEXT    NOT NULL,
+    ticket_id     TEXT    NOT NULL,
+    leg           INTEGER NOT NULL,
+    service       TEXT    NOT NULL,
+    priority      TEXT    NOT NULL,
+    channel       TEXT    NOT NULL,
+    outcome       TEXT    NOT NULL,
+    window_no     INTEGER,
+    entered_at    TEXT    NOT NULL,
+    called_at     TEXT,
+    started_at    TEXT,
+    ended_at      TEXT    NOT NULL,
+    recall_count  INTEGER NOT NULL,
+    requeue_count INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS live_history_by_branch ON live_history (branch, seq);

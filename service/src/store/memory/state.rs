@@ -12,7 +12,7 @@ use crate::domain::{
 };
 use crate::error::{QueueError, QueueResult};
 use crate::hall::Branch;
-use crate::store::ServiceStatus;
+use crate::store::{Leg, ServiceStatus};
 
 use super::log::EventLog;
 
@@ -60,13 +60,15 @@ impl WaitKey {
 /// The waiting tickets of one (service day, service), in calling order.
 pub type WaitQueue = BTreeMap<WaitKey, TicketId>;
 
-/// A ticket with its queue key and its time key (`ms_of_day * 1000 + seq % 1000` at issue,
-/// used to place it by time when it is transferred).
+/// A ticket with its queue key, its time key (`ms_of_day * 1000 + seq % 1000` at issue,
+/// used to place it by time when it is transferred) and its current leg.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveTicket {
     pub ticket: Ticket,
     pub key: f64,
     pub time_key: f64,
+    /// The ticket's current leg, for its history entries.
+    pub leg: Leg,
 }
 
 impl LiveTicket {

@@ -5,7 +5,7 @@
 use crate::domain::{EventKind, Now, ServiceId, TicketId, TicketState, WindowNo, WindowState};
 use crate::error::{QueueError, QueueResult};
 use crate::hall::Branch;
-use crate::store::RANK_SPAN;
+use crate::store::{HistoryEntry, Outcome, RANK_SPAN};
 
 use super::change::{Average, Change, Plan};
 use super::events;
@@ -117,8 +117,10 @@ pub fn complete(
     let service = live.ticket.service.clone();
     let avg_ms = next_average(state.averages.get(&service).copied(), took);
     let changed = freed(&window);
+    let entry = HistoryEntry::of(&live.ticket, &live.leg, Outcome::Done, now.at);
     let mut plan = one_ticket(live, Some(window), changed);
     plan.change.averages.push(Average { service, avg_ms });
+    plan.change.history.push(entry);
     Ok(plan)
 }
 
@@ -152,11 +154,15 @@ pub fn no_show(
     live.ticket.ended_at = Some(now.at);
     window.current = None;
     let changed = freed(&window);
-    Ok(one_ticket(live, Some(window), changed))
+    let entry = HistoryEntry::of(&live.ticket, &live.leg, Outcome::NoShow, now.at);
+    let mut plan = one_ticket(live, Some(window), changed);
+    plan.change.history.push(entry);
+    Ok(plan)
 }
 
 /// The window's CALLED or SERVING ticket → WAITING in `target`, by its place in time or at
-/// the front; the window is free. `now` only dates the `QueueChanged` of the target.
+/// the front; the window is free. The leg in the old service ends TRANSFERRED and the next
+/// leg starts at `now`.
 pub fn transfer(
     state: &BranchState,
     branch: &Branch,
@@ -183,7 +189,9 @@ pub fn transfer(
     } else {
         by_time
     };
+    let entry = HistoryEntry::of(&live.ticket, &live.leg, Outcome::Transferred, now.at);
     let mut live = live.clone();
+    live.leg = live.leg.next(now.at);
     let from = std::mem::replace(&mut live.ticket.service, target.clone());
     live.ticket.original_service = live.ticket.original_service.or(Some(from));
     live.ticket.state = TicketState::Waiting;
@@ -198,5 +206,7 @@ pub fn transfer(
         now.day,
         target,
     ));
-    Ok(one_ticket(live, Some(window), changed))
+    let mut plan = one_ticket(live, Some(window), changed);
+    plan.change.history.push(entry);
+    Ok(plan)
 }

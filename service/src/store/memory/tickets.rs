@@ -4,7 +4,7 @@
 use crate::domain::{NewTicket, Now, Ticket, TicketId, TicketNumber, TicketState};
 use crate::error::{QueueError, QueueResult};
 use crate::hall::{Branch, Service};
-use crate::store::queue_key;
+use crate::store::{HistoryEntry, Leg, Outcome, queue_key};
 
 use super::change::{Change, Counter, IdempotencyKey, Plan};
 use super::events;
@@ -75,6 +75,7 @@ pub fn take(
             ticket,
             key: queue_key(service.rank(new.priority), now.ms_of_day, seq),
             time_key: f64::from(now.ms_of_day) * 1000.0 + f64::from(seq % 1000),
+            leg: Leg::first(now.at),
         }],
         counters: vec![Counter {
             day: now.day,
@@ -116,12 +117,14 @@ pub fn cancel(state: &BranchState, id: &TicketId, now: &Now) -> QueueResult<Plan
     let mut live = live.clone();
     live.ticket.state = TicketState::Cancelled;
     live.ticket.ended_at = Some(now.at);
+    let entry = HistoryEntry::of(&live.ticket, &live.leg, Outcome::Cancelled, now.at);
     let tickets = vec![live];
     let queue = events::queue_changed(state, &tickets, now.day, &ticket.service);
     Ok(Plan {
         change: Change {
             tickets,
             events: vec![queue],
+            history: vec![entry],
             ..Change::default()
         },
         result: id.clone(),
@@ -217,8 +220,8 @@ pub fn let_go(state: &BranchState, ticket: &Ticket) -> Option<LiveWindow> {
     Some(window)
 }
 
-/// Every WAITING ticket of a day before today → EXPIRED. Answers how many. No event: past
-/// days are not on today's board.
+/// Every WAITING ticket of a day before today → EXPIRED, each with its history entry.
+/// Answers how many. No event: past days are not on today's board.
 pub fn expire(state: &BranchState, now: &Now) -> Plan<u32> {
     let mut change = Change::default();
     for ((day, _), queue) in &state.waiting {
@@ -230,6 +233,12 @@ pub fn expire(state: &BranchState, now: &Now) -> Plan<u32> {
                 let mut live = live.clone();
                 live.ticket.state = TicketState::Expired;
                 live.ticket.ended_at = Some(now.at);
+                change.history.push(HistoryEntry::of(
+                    &live.ticket,
+                    &live.leg,
+                    Outcome::Expired,
+                    now.at,
+                ));
                 change.tickets.push(live);
             }
         }

@@ -92,6 +92,7 @@ fn hand_over(state: &BranchState, live: &LiveTicket, mut window: LiveWindow, now
     live.ticket.window = Some(window.number);
     live.ticket.called_at = Some(now.at);
     live.ticket.recall_count = 0;
+    live.leg.called(window.number, now.at);
     window.current = Some(live.ticket.id.clone());
     let service = live.ticket.service.clone();
     let tickets = vec![live];

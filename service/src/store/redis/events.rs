@@ -33,7 +33,7 @@ fn entry_id(value: &Value) -> QueueResult<u64> {
 }
 
 /// The field pairs of an entry: a flat array (RESP2) or a map (RESP3).
-fn fields(value: Value) -> QueueResult<HashMap<String, String>> {
+pub(super) fn fields(value: Value) -> QueueResult<HashMap<String, String>> {
     let pairs: Vec<(Value, Value)> = match value {
         Value::Map(pairs) => pairs,
         other => {

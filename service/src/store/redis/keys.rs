@@ -18,6 +18,7 @@
 //! | `P:open` | set | numbers of the OPEN windows |
 //! | `P:evseq` | string | the id of the branch's last board event (`lua/emit.lua`) |
 //! | `P:events` | stream | board events, entry id `<event id>-0`, trimmed to about the retention |
+//! | `P:history` | stream | history entries of ended legs (`lua/history.lua`), never trimmed; XDEL on ack |
 
 use anyhow::bail;
 use chrono::NaiveDate;
@@ -51,6 +52,11 @@ pub(super) fn event_seq(branch_prefix: &str) -> String {
 /// The stream of the branch's board events.
 pub(super) fn events(branch_prefix: &str) -> String {
     format!("{branch_prefix}:events")
+}
+
+/// The stream of the branch's history buffer.
+pub(super) fn history(branch_prefix: &str) -> String {
+    format!("{branch_prefix}:history")
 }
 
 /// A service day as the keys and ticket ids spell it.

@@ -6,13 +6,16 @@
 //! first write, so a failed step changes nothing. Replies become domain values in `decode`.
 //! Each step also appends its board events to the branch's stream in the same script
 //! (`lua/emit.lua`, decoded in `events`); displays read them through `board`, blocking reads
-//! on connections of their own (`readers`).
+//! on connections of their own (`readers`). Steps that end a leg of a ticket append its history
+//! entry to the branch's history stream in the same script (`lua/history.lua`); `history`
+//! reads and acknowledges them.
 
 mod args;
 mod board;
 mod conn;
 mod decode;
 mod events;
+mod history;
 mod keys;
 mod readers;
 mod reply;
@@ -36,7 +39,9 @@ use crate::domain::{
 };
 use crate::error::{QueueError, QueueResult};
 use crate::hall::Branch;
-use crate::store::{BoardSnapshot, DEFAULT_EVENT_RETENTION, Issued, QueueStore, ServiceStatus};
+use crate::store::{
+    BoardSnapshot, Buffered, DEFAULT_EVENT_RETENTION, Issued, QueueStore, ServiceStatus,
+};
 use conn::Conn;
 use readers::Readers;
 use reply::Step;
@@ -270,5 +275,15 @@ impl QueueStore for RedisStore {
         wait: Duration,
     ) -> QueueResult<Option<Vec<Event>>> {
         self.wait_for_events(branch, after, max, wait).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id))]
+    async fn history_pending(&self, branch: &Branch, limit: usize) -> QueueResult<Vec<Buffered>> {
+        self.read_history(branch, limit).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, ids = ids.len()))]
+    async fn history_ack(&self, branch: &Branch, ids: &[String]) -> QueueResult<usize> {
+        self.delete_history(branch, ids).await
     }
 }

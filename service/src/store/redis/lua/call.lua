@@ -71,7 +71,9 @@ end
 
 local t = load(id)
 dequeue(t)
-redis.call('HSET', k_ticket(id), 'state', 'CALLED', 'window', no, 'called_at', at, 'recall_count', 0)
+redis.call('HSET', k_ticket(id), 'state', 'CALLED', 'window', no, 'called_at', at, 'recall_count', 0,
+  'called_by', no)
+if not t.first_called_at then redis.call('HSET', k_ticket(id), 'first_called_at', at) end
 redis.call('HSET', wkey, 'current', id)
 emit_called(at, t, no, 0)
 emit_queue(at, today, t.service)

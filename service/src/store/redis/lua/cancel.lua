@@ -6,5 +6,6 @@ if not t then return fail('not_found', id) end
 if t.state ~= 'WAITING' then return fail('ticket_state', t.number, t.state) end
 dequeue(t)
 redis.call('HSET', k_ticket(id), 'state', 'CANCELLED', 'ended_at', at)
+record(t, 'CANCELLED', at, false)
 emit_queue(at, today, t.service)
 return {'ok', view(id)}

@@ -1,5 +1,6 @@
 -- expire_past_days. ARGV: today (yyyymmdd), at (ms). Every WAITING ticket of a day before
--- today -> EXPIRED; their waiting sets are dropped. Replies {'ok', how many expired}.
+-- today -> EXPIRED, each with its history entry; their waiting sets are dropped. Replies
+-- {'ok', how many expired}.
 local today, at = ARGV[1], ARGV[2]
 local expired = 0
 for _, member in ipairs(redis.call('SMEMBERS', K_WSETS)) do
@@ -7,9 +8,10 @@ for _, member in ipairs(redis.call('SMEMBERS', K_WSETS)) do
   if day < today then
     local wait = k_wait(day, svc)
     for _, id in ipairs(redis.call('ZRANGE', wait, 0, -1)) do
-      local tkey = k_ticket(id)
-      if redis.call('HGET', tkey, 'state') == 'WAITING' then
-        redis.call('HSET', tkey, 'state', 'EXPIRED', 'ended_at', at)
+      local t = load(id)
+      if t and t.state == 'WAITING' then
+        redis.call('HSET', k_ticket(id), 'state', 'EXPIRED', 'ended_at', at)
+        record(t, 'EXPIRED', at, false)
         expired = expired + 1
       end
     end

@@ -3,7 +3,7 @@
 -- facts (see service_facts; needed by 'recall' only, a count of 0 otherwise).
 -- Replies {'ok', view}, {'retry', service} when the facts of the ticket's service were not
 -- passed, or {'err', ...}. Events: recall a Called with the new recall count; the others a
--- WindowChanged.
+-- WindowChanged. complete and no_show append the leg's history entry.
 local step, no, at = ARGV[1], ARGV[2], ARGV[3]
 local wkey = k_win(no)
 -- A served ticket longer than this does not feed the average (4 h in ms).
@@ -34,6 +34,7 @@ elseif step == 'complete' then
   if t.state ~= 'SERVING' then return fail('ticket_state', t.number, t.state) end
   redis.call('HSET', tkey, 'state', 'DONE', 'ended_at', at)
   redis.call('HDEL', wkey, 'current')
+  record(t, 'DONE', at, true)
   local d = tonumber(at) - tonumber(t.started_at or at)
   d = math.max(0, math.min(MAX_SERVICE_MS, d))
   local skey = k_svc(t.service)
@@ -44,6 +45,7 @@ else
   if t.state ~= 'CALLED' then return fail('ticket_state', t.number, t.state) end
   redis.call('HSET', tkey, 'state', 'NO_SHOW', 'ended_at', at)
   redis.call('HDEL', wkey, 'current')
+  record(t, 'NO_SHOW', at, false)
 end
 emit_window(at, no)
 return {'ok', view(t.id)}

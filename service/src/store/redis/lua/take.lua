@@ -26,7 +26,7 @@ local time_key = ms * 1000 + seq % 1000
 redis.call('HSET', k_ticket(id),
   'id', id, 'number', number, 'service', svc, 'state', 'WAITING', 'priority', priority,
   'channel', channel, 'recall_count', 0, 'requeue_count', 0, 'issued_at', at,
-  'time_key', num(time_key), 'day', day)
+  'time_key', num(time_key), 'day', day, 'leg', 0, 'leg_at', at)
 if phone ~= '' then redis.call('HSET', k_ticket(id), 'phone', phone) end
 enqueue({id = id, day = day, service = svc}, rank * RANK_SPAN + time_key)
 if idem ~= '' then redis.call('SET', k_idem(day, idem), id, 'EX', 172800) end

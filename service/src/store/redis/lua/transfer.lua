@@ -2,6 +2,7 @@
 -- normal, appointment and green_channel tickets, today (yyyymmdd), at (ms). The window's
 -- CALLED or SERVING ticket -> WAITING in the target service. Replies {'ok', view} or
 -- {'err', ...}. Events: a WindowChanged, then a QueueChanged of the target (today's waiting).
+-- History: a TRANSFERRED entry for the leg in the old service; the next leg starts at `at`.
 local no, target, to_front = ARGV[1], ARGV[2], ARGV[3] == '1'
 local today, at = ARGV[7], ARGV[8]
 local ranks = {
@@ -24,9 +25,10 @@ if to_front then
 end
 
 local tkey = k_ticket(t.id)
+record(t, 'TRANSFERRED', at, t.state == 'SERVING')
 redis.call('HSET', tkey, 'service', target, 'original_service', t.original_service or t.service,
-  'state', 'WAITING', 'recall_count', 0)
-redis.call('HDEL', tkey, 'window')
+  'state', 'WAITING', 'recall_count', 0, 'leg', tonumber(t.leg or '0') + 1, 'leg_at', at)
+redis.call('HDEL', tkey, 'window', 'first_called_at', 'called_by')
 redis.call('HDEL', wkey, 'current')
 t.service = target
 enqueue(t, key)

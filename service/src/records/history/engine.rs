@@ -1,0 +1,62 @@
+//! Where the two engines differ for the history: how a text parameter becomes a date or an
+//! instant, how an instant is read back as RFC 3339 text, and reading a row's cells.
+
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+
+/// A pool of one engine, as the history SQL needs it.
+pub(super) trait Engine {
+    /// The SQL that turns text parameter `$n` into a value of `sql_type` (`DATE`,
+    /// `TIMESTAMPTZ`); SQLite keeps the text.
+    fn cast(&self, n: u8, sql_type: &str) -> String;
+
+    /// The SQL that reads instant column `column` as RFC 3339 UTC text.
+    fn instant(&self, column: &str) -> String;
+}
+
+impl Engine for sqlx::PgPool {
+    fn cast(&self, n: u8, sql_type: &str) -> String {
+        format!("CAST(${n} AS {sql_type})")
+    }
+
+    fn instant(&self, column: &str) -> String {
+        format!(
+            "to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS {column}"
+        )
+    }
+}
+
+impl Engine for sqlx::SqlitePool {
+    fn cast(&self, n: u8, _sql_type: &str) -> String {
+        format!("${n}")
+    }
+
+    fn instant(&self, column: &str) -> String {
+        column.to_owned()
+    }
+}
+
+/// The cells of a row of either engine, as text or integers (`None` for NULL).
+pub(super) trait Cells {
+    fn text(&self, column: &str) -> sqlx::Result<Option<String>>;
+    fn int(&self, column: &str) -> sqlx::Result<Option<i64>>;
+}
+
+impl Cells for PgRow {
+    fn text(&self, column: &str) -> sqlx::Result<Option<String>> {
+        self.try_get(column)
+    }
+    fn int(&self, column: &str) -> sqlx::Result<Option<i64>> {
+        self.try_get(column)
+    }
+}
+
+impl Cells for SqliteRow {
+    fn text(&self, column: &str) -> sqlx::Result<Option<String>> {
+        self.try_get(column)
+    }
+    fn int(&self, column: &str) -> sqlx::Result<Option<i64>> {
+        self.try_get(column)
+    }
+}
