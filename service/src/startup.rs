@@ -13,6 +13,9 @@ use anyhow::Context;
 use queuecall_proto::v1::display_service_server::{
     DisplayServiceServer, SERVICE_NAME as DISPLAY_SERVICE_NAME,
 };
+use queuecall_proto::v1::history_service_server::{
+    HistoryServiceServer, SERVICE_NAME as HISTORY_SERVICE_NAME,
+};
 use queuecall_proto::v1::queue_service_server::{QueueServiceServer, SERVICE_NAME};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -23,8 +26,9 @@ use tonic_health::server::HealthReporter;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Settings, StoreSettings, mask_url};
 use crate::display::Display;
-use crate::grpc::{DisplayApi, QueueApi};
+use crate::grpc::{DisplayApi, HistoryApi, QueueApi};
 use crate::hall::{Hall, HallHandle, demo, file};
+use crate::history::Recorder;
 use crate::http::{HttpServer, HttpState};
 use crate::queue::Queue;
 use crate::records::Db;
@@ -170,6 +174,9 @@ impl Application {
         health
             .set_service_status(DISPLAY_SERVICE_NAME, ServingStatus::Serving)
             .await;
+        health
+            .set_service_status(HISTORY_SERVICE_NAME, ServingStatus::Serving)
+            .await;
         let reflection_v1 = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(queuecall_proto::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -181,6 +188,17 @@ impl Application {
             .build_v1alpha()
             .context("cannot build the reflection service (v1alpha)")?;
         let end_of_day = tokio::spawn(end_of_day(Arc::clone(&queue), shutdown.clone()));
+        // History: drained every second, and once more after the server has stopped.
+        let (stop_recording, recording_stopped) = tokio::sync::oneshot::channel::<()>();
+        let recorder = Recorder::new(
+            Arc::clone(queue.store()),
+            records.clone(),
+            Arc::clone(queue.hall_handle()),
+        );
+        let recording = tokio::spawn(recorder.run(async {
+            let _ = recording_stopped.await;
+        }));
+        let history_api = HistoryApi::new(records.clone(), Arc::clone(&queue));
         let http_state = HttpState::new(
             Arc::clone(&display),
             Arc::clone(&queue),
@@ -201,6 +219,7 @@ impl Application {
             .add_service(health_service)
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)
+            .add_service(HistoryServiceServer::new(history_api))
             .add_service(QueueServiceServer::new(QueueApi::new(queue)))
             .add_service(DisplayServiceServer::new(DisplayApi::new(Arc::clone(
                 &display,
@@ -214,6 +233,10 @@ impl Application {
         shutdown.shutdown();
         if let Err(err) = end_of_day.await {
             tracing::warn!(error = %err, "end-of-day task ended abnormally");
+        }
+        let _ = stop_recording.send(());
+        if let Err(err) = recording.await {
+            tracing::warn!(error = %err, "history recorder ended abnormally");
         }
         let http_served = http_served
             .await
@@ -296,6 +319,9 @@ async fn stop_in_order(
         .await;
     health
         .set_service_status(DISPLAY_SERVICE_NAME, ServingStatus::NotServing)
+        .await;
+    health
+        .set_service_status(HISTORY_SERVICE_NAME, ServingStatus::NotServing)
         .await;
     tokio::time::sleep(drain).await;
     // Display streams never end by themselves; end them so the server can stop.

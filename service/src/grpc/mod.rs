@@ -6,9 +6,11 @@
 pub mod convert;
 pub mod display_api;
 pub mod display_convert;
+pub mod history_api;
 pub mod parse;
 pub mod queue_api;
 pub mod status;
 
 pub use display_api::DisplayApi;
+pub use history_api::HistoryApi;
 pub use queue_api::QueueApi;
