@@ -1,17 +1,27 @@
 //! `QueueClient`: the generated `QueueService` client with plain arguments and typed errors.
-//! This file connects; `rpc.rs` holds one method per RPC. `display.rs` is the same for the
-//! DisplayService streams, and `follow.rs` keeps a branch's stream alive across restarts.
+//! This file connects; `rpc.rs` holds one method per RPC. `appointment.rs`, `admin.rs` and
+//! `history.rs` are the same for the AppointmentService, AdminService and HistoryService.
+//! `display.rs` is the same for the DisplayService streams, and `follow.rs` keeps a branch's
+//! stream alive across restarts.
 
 use std::time::Duration;
 
 use tonic::transport::{Channel, Endpoint};
 
+mod admin;
+mod appointment;
 mod display;
 mod follow;
+mod history;
 mod rpc;
 
+pub use admin::{AdminClient, Layout};
+pub use appointment::{
+    AppointmentClient, Booked, Booking, CheckInBy, CheckedIn, Rescheduled, SlotQuery,
+};
 pub use display::{BoardItem, DisplayClient};
 pub use follow::{FollowItem, backoff, follow_branch};
+pub use history::{HistoryClient, RatingArgs, Statistics};
 pub use rpc::{TakeTicket, Taken};
 
 use crate::error::ClientError;
@@ -54,14 +64,7 @@ impl QueueClient {
         endpoint: &str,
         options: ConnectOptions,
     ) -> Result<Self, ClientError> {
-        let uri = endpoint_uri(endpoint)?;
-        let channel = Endpoint::from_shared(uri.clone())
-            .map_err(|err| ClientError::Connect(format!("bad endpoint '{uri}': {}", chain(&err))))?
-            .connect_timeout(options.connect_timeout)
-            .timeout(options.request_timeout)
-            .connect()
-            .await
-            .map_err(|err| ClientError::Connect(format!("cannot reach {uri}: {}", chain(&err))))?;
+        let channel = connect_channel(endpoint, options).await?;
         Ok(Self {
             inner: QueueServiceClient::new(channel),
             request_timeout: options.request_timeout,
@@ -78,6 +81,67 @@ impl QueueClient {
         request.set_timeout(self.request_timeout);
         request
     }
+}
+
+/// A client of one unary gRPC service, shaped like [`QueueClient`]: `connect`,
+/// `connect_with`, `inner`, and requests that carry the time-out.
+macro_rules! unary_client {
+    ($(#[$doc:meta])* $name:ident, $generated:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            inner: $generated<tonic::transport::Channel>,
+            request_timeout: std::time::Duration,
+        }
+
+        impl $name {
+            /// Connects to `endpoint` (`http://127.0.0.1:50051` or `127.0.0.1:50051`) with
+            /// the default [`ConnectOptions`](crate::ConnectOptions).
+            pub async fn connect(endpoint: &str) -> Result<Self, crate::ClientError> {
+                Self::connect_with(endpoint, crate::ConnectOptions::default()).await
+            }
+
+            /// Connects to `endpoint` with the given time-outs.
+            pub async fn connect_with(
+                endpoint: &str,
+                options: crate::ConnectOptions,
+            ) -> Result<Self, crate::ClientError> {
+                let channel = super::connect_channel(endpoint, options).await?;
+                Ok(Self {
+                    inner: $generated::new(channel),
+                    request_timeout: options.request_timeout,
+                })
+            }
+
+            /// The generated client, for calls this wrapper does not shape.
+            pub fn inner(&mut self) -> &mut $generated<tonic::transport::Channel> {
+                &mut self.inner
+            }
+
+            fn request<T>(&self, message: T) -> tonic::Request<T> {
+                let mut request = tonic::Request::new(message);
+                request.set_timeout(self.request_timeout);
+                request
+            }
+        }
+    };
+}
+pub(crate) use unary_client;
+
+/// One HTTP/2 channel to `endpoint` with the time-outs of `options`; every unary client
+/// ([`QueueClient`], [`AppointmentClient`], [`AdminClient`], [`HistoryClient`]) runs on one.
+pub(crate) async fn connect_channel(
+    endpoint: &str,
+    options: ConnectOptions,
+) -> Result<Channel, ClientError> {
+    let uri = endpoint_uri(endpoint)?;
+    Endpoint::from_shared(uri.clone())
+        .map_err(|err| ClientError::Connect(format!("bad endpoint '{uri}': {}", chain(&err))))?
+        .connect_timeout(options.connect_timeout)
+        .timeout(options.request_timeout)
+        .connect()
+        .await
+        .map_err(|err| ClientError::Connect(format!("cannot reach {uri}: {}", chain(&err))))
 }
 
 /// `127.0.0.1:50051` → `http://127.0.0.1:50051`; a URI with a scheme is kept as it is.

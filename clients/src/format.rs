@@ -15,15 +15,32 @@
 //! - a display stream: one line per item ([`follow_line`]), or the whole board for a
 //!   terminal ([`board()`]).
 //!
-//! Phone numbers are only ever printed masked ([`masked_phone`]).
+//! - a slot: [`slot_line`], `09:30–10:00  剩余 3/5  <slot id>`, grouped by date ([`slots`]);
+//! - an appointment: a headline ([`appointment_line`]) then `key: value` lines
+//!   ([`appointment_details`]); a person's appointments as a table ([`appointments`]);
+//! - statistics: one table, a row per service, window or hour and a total ([`statistics`]);
+//! - the hall layout of the records database ([`layout`]).
+//!
+//! Phone numbers, names and ID numbers are only ever printed masked ([`masked_phone`]).
 
+mod appointment;
 mod board;
 mod display;
+mod history;
+mod layout;
 mod queue;
 
+pub use appointment::{
+    appointment_details, appointment_line, appointment_state, appointments, booked, checked_in,
+    date_with_weekday, rescheduled, slot_line, slot_time, slots, weekday_zh,
+};
 pub use board::{board, status};
 pub use display::{
     announcement, board_line, event_line, follow_line, snapshot_reason, ticket_watch_line,
+};
+pub use history::{duration, group_name, percent, rating, statistics};
+pub use layout::{
+    applied, booking, calendar_line, call_rule, layout, level, put, weekday, weekdays,
 };
 pub use queue::queue;
 

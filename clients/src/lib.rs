@@ -5,6 +5,9 @@
 //! [`ClientError`] (one variant per gRPC code that a caller handles). [`format`] renders
 //! tickets, windows and a branch for people, as `queuecallctl` prints them.
 //!
+//! [`AppointmentClient`], [`AdminClient`] and [`HistoryClient`] do the same for booking and
+//! check-in, the hall layout, and statistics and ratings.
+//!
 //! [`DisplayClient`] does the same for the DisplayService streams; [`follow_branch`] keeps a
 //! branch's stream alive across restarts, and [`board::Board`] folds it into the hall board.
 
@@ -14,8 +17,9 @@ mod error;
 pub mod format;
 
 pub use client::{
-    BoardItem, ConnectOptions, DisplayClient, FollowItem, QueueClient, TakeTicket, Taken, backoff,
-    follow_branch,
+    AdminClient, AppointmentClient, BoardItem, Booked, Booking, CheckInBy, CheckedIn,
+    ConnectOptions, DisplayClient, FollowItem, HistoryClient, Layout, QueueClient, RatingArgs,
+    Rescheduled, SlotQuery, Statistics, TakeTicket, Taken, backoff, follow_branch,
 };
 pub use error::ClientError;
 /// The generated messages, enums and client of package `queuecall.v1`.

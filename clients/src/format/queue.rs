@@ -126,14 +126,15 @@ fn cells<const N: usize>(titles: [&str; N]) -> Vec<String> {
     titles.iter().map(|t| (*t).to_owned()).collect()
 }
 
-/// Pads every column but the last to its widest cell plus two spaces.
+/// Pads every column but the last to its widest cell plus two spaces, counting a CJK
+/// character as two columns, as terminals draw it.
 pub(super) fn table(rows: &[Vec<String>]) -> Vec<String> {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|c| {
             rows.iter()
                 .filter_map(|r| r.get(c))
-                .map(|cell| cell.chars().count())
+                .map(|cell| display_width(cell))
                 .max()
                 .unwrap_or(0)
         })
@@ -142,15 +143,35 @@ pub(super) fn table(rows: &[Vec<String>]) -> Vec<String> {
         .map(|row| {
             let mut line = String::new();
             for (c, cell) in row.iter().enumerate() {
-                if c + 1 == row.len() {
-                    line.push_str(cell);
-                } else {
-                    line.push_str(&format!("{cell:<width$}  ", width = widths[c]));
+                line.push_str(cell);
+                if c + 1 < row.len() {
+                    let pad = widths[c].saturating_sub(display_width(cell)) + 2;
+                    line.push_str(&" ".repeat(pad));
                 }
             }
             line.trim_end().to_owned()
         })
         .collect()
+}
+
+/// Terminal columns of `text`: two for each wide (CJK, full-width) character, one otherwise.
+pub(super) fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| match u32::from(c) {
+            0x1100..=0x115F
+            | 0x2E80..=0x303E
+            | 0x3041..=0x33FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xA000..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
 }
 
 #[cfg(test)]

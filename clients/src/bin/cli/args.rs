@@ -3,6 +3,11 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use queuecall_client::{TakeTicket, pb};
 
+pub use super::admin_args::{ADMIN_HELP, AdminAction};
+pub use super::booking_args::{
+    AppointmentsArgs, BookArgs, CheckInArgs, RateArgs, SlotsArgs, StatsArgs,
+};
+
 /// What `display` and `watch` print; part of both `--help` and `display --help`.
 macro_rules! display_help {
     () => {
@@ -59,6 +64,8 @@ Output (stdout, stable; scripts may rely on it):
   queue prints the branch header, a services table (SERVICE PREFIX WAITING EST. WAIT
   ISSUED NAME, each row followed by `  waiting: <numbers in calling order>` or
   `  waiting: -`) and a windows table (WINDOW STATE CURRENT SERVICES NAME).
+  Appointments, statistics, ratings and the layout: see `queuecallctl <command> --help`
+  (slots, book, appointment, check-in, stats, rate, admin).
 
 ",
     display_help!(),
@@ -73,7 +80,7 @@ deadline_exceeded (the service cannot be reached); 1 any other error."
 );
 
 /// Queue-calling from the terminal: take tickets, run a window, watch a branch's queue, show
-/// the live hall board.
+/// the live hall board, book and check in appointments, read statistics, change the layout.
 #[derive(Debug, Parser)]
 #[command(name = "queuecallctl", version, after_long_help = OUTPUT_HELP)]
 pub struct Cli {
@@ -137,7 +144,63 @@ pub enum Command {
         /// `A023`, `<branch>.A023` or `<branch>.<yyyymmdd>.A023`.
         ticket_id: String,
     },
+    /// The slots of a service with their free seats (剩余), a week from today by default.
+    Slots(SlotsArgs),
+    /// Book a slot for a citizen: prints the appointment with its check-in code.
+    Book(BookArgs),
+    /// Show one appointment.
+    #[command(after_long_help = APPOINTMENT_HELP)]
+    Appointment {
+        /// The appointment id, as `book` printed it.
+        appointment_id: String,
+    },
+    /// The appointments of one person, newest slot first.
+    Appointments(AppointmentsArgs),
+    /// Cancel a booked appointment; its seat is freed.
+    CancelAppointment {
+        /// The appointment id.
+        appointment_id: String,
+    },
+    /// Move a booked appointment to another slot of its service (the new seat is held first).
+    Reschedule {
+        /// The appointment id.
+        appointment_id: String,
+        /// `<branch>.<service>.<yyyymmdd>.<HHMM>` of the same service.
+        new_slot_id: String,
+    },
+    /// Check a citizen in at --branch: a ticket with appointment priority (预约优先).
+    CheckIn(CheckInArgs),
+    /// Statistics of --branch: tickets, waiting and service times, no-shows, ratings.
+    Stats(StatsArgs),
+    /// Rate a served ticket (好差评), once.
+    Rate(RateArgs),
+    /// The hall layout in the records database: show, apply a hall file, change services,
+    /// windows and the calendar.
+    #[command(after_long_help = ADMIN_HELP)]
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
 }
+
+const APPOINTMENT_HELP: &str = "\
+Output (appointment, cancel-appointment, reschedule, book): a headline, then indented
+`key: value` lines:
+    2026-11-30 周一 09:30–10:00 social-security: booked, check-in code 483920
+      id: <appointment id>
+      state: booked
+      branch: district-centre
+      service: social-security
+      slot: district-centre.social-security.20261130.0930
+      check-in code: 483920
+      name: 张*
+      id number: 110***********1234
+      phone: 138****1234
+Headlines end in `booked, check-in code <code>`, `checked in as A001`, `cancelled` or
+`no-show`; states booked|cancelled|checked-in|no-show. `credit code` and `ticket` follow
+when they apply; reschedule adds `  replayed: yes` when it already was in the new slot.
+`appointments` prints a table: DATE TIME SERVICE STATE CODE BRANCH ID, or `no appointments`.
+Personal data is only ever printed masked.";
 
 #[derive(Debug, Args, PartialEq, Eq)]
 pub struct TakeArgs {

@@ -6,7 +6,7 @@ use queuecall_client::{ClientError, QueueClient, format};
 use tonic::Code;
 
 use super::args::{Cli, Command, WindowAction, ticket_ref};
-use super::display;
+use super::{admin, booking, display};
 
 /// Runs the command and returns what to print on stdout (`display` and `watch` print as
 /// they go and return nothing).
@@ -22,8 +22,29 @@ pub async fn run(cli: Cli) -> Result<String, ClientError> {
         }
         _ => {}
     }
-    let mut client = QueueClient::connect(&cli.server).await?;
-    match cli.command {
+    let server = cli.server.as_str();
+    let command = match cli.command {
+        Command::Slots(args) => return booking::slots(server, branch, args).await,
+        Command::Book(args) => return booking::book(server, args).await,
+        Command::Appointment { appointment_id } => {
+            return booking::appointment(server, &appointment_id).await;
+        }
+        Command::Appointments(args) => return booking::appointments(server, args).await,
+        Command::CancelAppointment { appointment_id } => {
+            return booking::cancel(server, &appointment_id).await;
+        }
+        Command::Reschedule {
+            appointment_id,
+            new_slot_id,
+        } => return booking::reschedule(server, &appointment_id, &new_slot_id).await,
+        Command::CheckIn(args) => return booking::check_in(server, branch, args).await,
+        Command::Stats(args) => return booking::stats(server, branch, args).await,
+        Command::Rate(args) => return booking::rate(server, branch, args).await,
+        Command::Admin { action } => return admin::admin(server, branch, action).await,
+        queue_command => queue_command,
+    };
+    let mut client = QueueClient::connect(server).await?;
+    match command {
         Command::Take(take) => {
             let taken = client.take_ticket(take.into_take(branch)).await?;
             Ok(format::taken(&taken))
@@ -40,7 +61,8 @@ pub async fn run(cli: Cli) -> Result<String, ClientError> {
         }
         Command::Window { number, action } => window(&mut client, branch, number, action).await,
         Command::Queue { service } => queue(&mut client, branch, service.as_deref()).await,
-        Command::Display { .. } | Command::Watch { .. } => Ok(String::new()),
+        // Answered above.
+        _ => Ok(String::new()),
     }
 }
 
