@@ -4,6 +4,7 @@
 
 pub mod concurrency;
 pub mod day_end;
+pub mod history;
 pub mod illegal;
 pub mod inputs;
 pub mod lifecycle;
