@@ -8,6 +8,7 @@ mod app;
 mod assert;
 mod board;
 pub mod browser;
+mod cli_booking;
 mod cli_stream;
 mod database;
 mod hall;
@@ -24,6 +25,7 @@ pub use announce::{
 pub use app::{AppOptions, StoreKind, TestApp, spawn_app, spawn_app_configured, spawn_app_with};
 pub use assert::{assert_status, ticket_of};
 pub use board::{BoardState, HeldTicket, WindowBoard, call_of, calls_of, describe};
+pub use cli_booking::{field, resident_id, run_cli_until};
 pub use cli_stream::{CliProcess, Stream};
 pub use database::{TestDatabase, fresh_postgres, fresh_sqlite, test_database_url};
 pub use hall::*;
