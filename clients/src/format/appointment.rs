@@ -209,13 +209,13 @@ pub fn checked_in(checked: &CheckedIn) -> String {
     lines.join("\n")
 }
 
-/// A name as the service sends it (`张*`); a clear one is cut to its first character.
+/// A name as the service sends it (`张**`); a clear one is cut to its first character.
 fn masked_name(name: &str) -> String {
     if name.contains('*') || name.is_empty() {
         return name.to_owned();
     }
     let first: String = name.chars().take(1).collect();
-    format!("{first}*")
+    format!("{first}**")
 }
 
 /// An ID number as the service sends it (`110***********1234`); a clear one is masked the

@@ -24,7 +24,7 @@ fn appointment(state: pb::AppointmentState) -> pb::Appointment {
         id: "apt-7".to_owned(),
         slot: Some(slot("2026-11-30", "09:30", "10:00", 3, true)),
         check_in_code: "483920".to_owned(),
-        masked_name: "张*".to_owned(),
+        masked_name: "张**".to_owned(),
         masked_id_number: "110***********1234".to_owned(),
         masked_phone: "138****1234".to_owned(),
         state: state.into(),
@@ -90,7 +90,7 @@ fn a_booked_appointment_in_full() {
   service: social-security
   slot: district-centre.social-security.20261130.0930
   check-in code: 483920
-  name: 张*
+  name: 张**
   id number: 110***********1234
   phone: 138****1234";
     assert_eq!(
@@ -130,7 +130,7 @@ fn clear_personal_data_is_masked_here_too() {
     a.masked_id_number = "11010519491231002X".to_owned();
     a.masked_phone = "13812341234".to_owned();
     let text = appointment_details(&a);
-    assert!(text.contains("  name: 张*\n"), "{text}");
+    assert!(text.contains("  name: 张**\n"), "{text}");
     assert!(text.contains("  id number: 110***********002X\n"), "{text}");
     assert!(text.contains("  phone: 138****1234"), "{text}");
     for clear in ["张三丰", "11010519491231002X", "13812341234"] {

@@ -193,7 +193,7 @@ Output (appointment, cancel-appointment, reschedule, book): a headline, then ind
       service: social-security
       slot: district-centre.social-security.20261130.0930
       check-in code: 483920
-      name: 张*
+      name: 张**
       id number: 110***********1234
       phone: 138****1234
 Headlines end in `booked, check-in code <code>`, `checked in as A001`, `cancelled` or
