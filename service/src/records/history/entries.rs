@@ -102,7 +102,7 @@ pub async fn entries_between(
             .fetch_all(pool)
             .await
             .context("reading ticket_history")?;
-        rows.iter().map(|row| decode(row)).collect()
+        rows.iter().map(decode).collect()
     }
     .await)
 }
@@ -119,7 +119,7 @@ pub async fn legs_of(db: &Db, ticket: &TicketId) -> anyhow::Result<Vec<HistoryEn
             .fetch_all(pool)
             .await
             .context("reading the history of a ticket")?;
-        rows.iter().map(|row| decode(row)).collect()
+        rows.iter().map(decode).collect()
     }
     .await)
 }

@@ -63,7 +63,7 @@ pub async fn ratings_between(
             .fetch_all(pool)
             .await
             .context("reading ratings")?;
-        rows.iter().map(|row| decode(row)).collect()
+        rows.iter().map(decode).collect()
     }
     .await)
 }
@@ -81,7 +81,7 @@ pub async fn rating_of(db: &Db, ticket: &TicketId) -> anyhow::Result<Option<Rati
             .fetch_optional(pool)
             .await
             .context("reading a rating")?;
-        row.as_ref().map(|row| decode(row)).transpose()
+        row.as_ref().map(decode).transpose()
     }
     .await)
 }
