@@ -7,6 +7,7 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod booking;
 pub mod display;
 
 use std::net::SocketAddr;
