@@ -3,6 +3,7 @@
 //! names the field and the line: serde reports values it cannot read with their position,
 //! and [`check`] names the path and line of broken cross-references.
 
+mod booking;
 mod check;
 mod locate;
 mod raw;

@@ -193,6 +193,64 @@ impl Default for BookingPolicy {
     }
 }
 
+impl BookingPolicy {
+    /// Checks the limits that must be at least 1 (a policy of 0 active bookings would make
+    /// the service unbookable; say so by giving it no appointments instead). `no_show_limit`
+    /// 0 turns the no-show policy off; its window and suspension must still be at least 1.
+    pub fn check(&self) -> Result<(), crate::error::QueueError> {
+        let at_least_one = [
+            ("max_active_per_person", self.max_active_per_person),
+            ("max_per_day", self.max_per_day),
+            ("max_per_week", self.max_per_week),
+            ("no_show_window_days", self.no_show_window_days),
+            ("suspension_days", self.suspension_days),
+        ];
+        for (field, value) in at_least_one {
+            if value == 0 {
+                return Err(crate::error::QueueError::invalid(
+                    field,
+                    "must be at least 1",
+                ));
+            }
+        }
+        if self.max_per_day > self.max_per_week {
+            return Err(crate::error::QueueError::invalid(
+                "max_per_day",
+                format!(
+                    "{} is more than max_per_week {}",
+                    self.max_per_day, self.max_per_week
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Checks a display name (of a branch, service or window): not blank, at most 100
+/// characters; returns it trimmed.
+pub fn check_name(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("name must not be empty".to_owned());
+    }
+    if text.chars().count() > 100 {
+        return Err("name is longer than 100 characters".to_owned());
+    }
+    Ok(text.to_owned())
+}
+
+/// Checks a ticket prefix: 1 to 4 capital letters A-Z.
+pub fn check_prefix(text: &str) -> Result<String, String> {
+    let valid = (1..=4).contains(&text.len()) && text.chars().all(|c| c.is_ascii_uppercase());
+    if valid {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "ticket prefix '{text}' must be 1 to 4 capital letters A-Z"
+        ))
+    }
+}
+
 impl Service {
     /// 0 for the class called first.
     pub fn rank(&self, class: PriorityClass) -> u32 {

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::bail;
 
+use super::booking::{appointments_of, calendar_of};
 use super::locate::{Lines, line_note};
 use super::raw::{RawBranch, RawHall, RawService, RawWindow};
 use crate::hall::{Branch, Hall, Service, Window};
@@ -94,7 +95,13 @@ fn build_branch(
                 line_note(second)
             );
         }
-        services.push(service_of(service));
+        let mut built = service_of(service);
+        if let Some(appointments) = &service.appointments {
+            let service_start = lines.find(start, Some("id"), id).unwrap_or(start);
+            let path = format!("branches[{b}].services[{s}]");
+            built.appointments = Some(appointments_of(&path, appointments, lines, service_start)?);
+        }
+        services.push(built);
     }
     let mut windows: Vec<Window> = Vec::with_capacity(raw.windows.len());
     for (w, window) in raw.windows.iter().enumerate() {
@@ -116,6 +123,7 @@ fn build_branch(
             rule: window.rule.0,
         });
     }
+    let calendar = calendar_of(&format!("branches[{b}]"), &raw.calendar, lines, start)?;
     Ok(Branch {
         id: raw.id.0.clone(),
         name: raw.name.0.clone(),
@@ -124,7 +132,7 @@ fn build_branch(
         time_zone: raw.time_zone.0,
         english_announcements: raw.english_announcements,
         services,
-        calendar: Default::default(),
+        calendar,
         windows,
     })
 }

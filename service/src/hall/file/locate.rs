@@ -64,6 +64,16 @@ impl<'a> Lines<'a> {
             .map(|(index, _)| index)
     }
 
+    /// The 0-based index of the first line at or after `from` holding `key` as a key.
+    pub(super) fn find_key(&self, from: usize, key: &str) -> Option<usize> {
+        self.lines
+            .iter()
+            .enumerate()
+            .skip(from)
+            .find(|(_, line)| has_key(line.split('#').next().unwrap_or_default(), key))
+            .map(|(index, _)| index)
+    }
+
     /// The line after the first match, for finding a second occurrence.
     pub(super) fn after(&self, from: usize, key: Option<&str>, value: &str) -> Option<usize> {
         self.find(from, key, value).map(|i| i + 1)

@@ -6,6 +6,7 @@
 use serde::Deserialize;
 use serde::de::{self, Deserializer};
 
+use super::booking::{RawAppointments, RawYear};
 use super::scalar::{AtLeastOne, Name, Number, Prefix, Slug, TimeZone};
 use crate::domain::{BranchId, CallRule, PriorityClass, ServiceId};
 use crate::hall::BranchLevel;
@@ -33,6 +34,9 @@ pub(super) struct RawBranch {
     pub services: Vec<RawService>,
     #[serde(deserialize_with = "non_empty")]
     pub windows: Vec<RawWindow>,
+    /// Holidays and make-up working days, per year.
+    #[serde(default)]
+    pub calendar: Vec<RawYear>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -53,6 +57,9 @@ pub(super) struct RawService {
     pub requeue_limit: u32,
     #[serde(default)]
     pub priority_order: PriorityOrder,
+    /// Absent: the service cannot be booked.
+    #[serde(default)]
+    pub appointments: Option<RawAppointments>,
 }
 
 #[derive(Debug, Deserialize)]

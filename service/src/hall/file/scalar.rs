@@ -9,7 +9,7 @@ use crate::domain::{BranchId, ServiceId, WindowNo};
 use crate::error::QueueError;
 
 /// The reason of a domain parse error, without the field name (serde adds the path).
-fn reason(err: QueueError) -> String {
+pub(super) fn reason(err: QueueError) -> String {
     match err {
         QueueError::InvalidArgument { reason, .. } => reason,
         other => other.to_string(),
@@ -32,7 +32,7 @@ impl<'de, T, F: FnOnce(&str) -> Result<T, String>> de::Visitor<'de> for StrWith<
     }
 }
 
-fn parse_str<'de, D, T>(
+pub(super) fn parse_str<'de, D, T>(
     deserializer: D,
     expecting: &'static str,
     check: impl FnOnce(&str) -> Result<T, String>,
@@ -103,14 +103,7 @@ pub(super) struct Name(pub String);
 impl<'de> Deserialize<'de> for Name {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         parse_str(deserializer, "a name", |text| {
-            let text = text.trim();
-            if text.is_empty() {
-                return Err("name must not be empty".to_owned());
-            }
-            if text.chars().count() > 100 {
-                return Err("name is longer than 100 characters".to_owned());
-            }
-            Ok(Self(text.to_owned()))
+            crate::hall::check_name(text).map(Self)
         })
     }
 }
@@ -122,15 +115,7 @@ pub(super) struct Prefix(pub String);
 impl<'de> Deserialize<'de> for Prefix {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         parse_str(deserializer, "a ticket prefix", |text| {
-            let valid =
-                (1..=4).contains(&text.len()) && text.chars().all(|c| c.is_ascii_uppercase());
-            if valid {
-                Ok(Self(text.to_owned()))
-            } else {
-                Err(format!(
-                    "ticket prefix '{text}' must be 1 to 4 capital letters A-Z"
-                ))
-            }
+            crate::hall::check_prefix(text).map(Self)
         })
     }
 }

@@ -192,3 +192,125 @@ fn other_cross_references_are_checked() {
     let msg = yaml_error("daily_limit: 300", "daily_limit: 0");
     assert_names(&msg, "daily_limit", 12);
 }
+
+const BOOKING_YAML: &str = r#"
+branches:
+  - id: district-centre
+    name: 武进区政务服务中心
+    level: district
+    services:
+      - id: social-security
+        name: 社保医保
+        prefix: A
+        daily_limit: 300
+        avg_service_seconds: 300
+        appointments:
+          weekdays: [mon, tue, wed, thu, fri]
+          time_ranges: ["09:00-12:00", "13:30-17:00"]
+          slot_minutes: 30
+          capacity: 5
+          open_ahead_days: 14
+          same_day_cutoff_minutes: 30
+          max_per_week: 2
+    windows:
+      - number: 1
+        name: 综合窗口
+        services: [social-security]
+        rule: oldest_first
+    calendar:
+      - year: 2026
+        holidays: [2026-10-01, 2026-10-02]
+        make_up_days:
+          - {date: 2026-10-10, follows: fri}
+"#;
+
+fn booking_error(from: &str, to: &str) -> String {
+    assert!(BOOKING_YAML.contains(from), "fixture lacks {from:?}");
+    let text = BOOKING_YAML.replacen(from, to, 1);
+    let err = parse(&text, HallFormat::Yaml).expect_err("bad file must be rejected");
+    format!("{err:#}")
+}
+
+#[test]
+fn appointments_and_calendar_parse_with_default_policy() {
+    use chrono::{NaiveDate, NaiveTime, Weekday};
+    let hall = parse(BOOKING_YAML, HallFormat::Yaml).unwrap_or_else(|e| panic!("{e:#}"));
+    let branch = hall.branches.values().next().expect("branch");
+    let booking = branch.services[0].appointments.as_ref().expect("bookable");
+    let template = &booking.template;
+    assert!(template.works_on(Weekday::Fri));
+    assert!(!template.works_on(Weekday::Sat));
+    assert_eq!(template.slot_minutes(), 30);
+    assert_eq!(template.capacity(), 5);
+    assert_eq!(template.open_ahead_days(), 14);
+    assert_eq!(template.same_day_cutoff_minutes(), 30);
+    assert_eq!(template.day_slots().len(), 13);
+    assert_eq!(
+        template.ranges_of_day()[1].start(),
+        NaiveTime::from_hms_opt(13, 30, 0).expect("time")
+    );
+    let expected = crate::hall::BookingPolicy {
+        max_per_week: 2,
+        ..Default::default()
+    };
+    assert_eq!(booking.policy, expected);
+    let date = |m, d| NaiveDate::from_ymd_opt(2026, m, d).expect("date");
+    assert_eq!(branch.calendar.schedule_of(date(10, 1)), None);
+    assert_eq!(
+        branch.calendar.schedule_of(date(10, 10)),
+        Some(Weekday::Fri)
+    );
+    assert_eq!(branch.calendar.schedule_of(date(10, 9)), Some(Weekday::Fri));
+}
+
+#[test]
+fn booking_errors_name_field_and_line() {
+    let msg = booking_error("[mon, tue,", "[mon, tues,");
+    assert_names(&msg, "weekdays", 13);
+    let msg = booking_error("\"13:30-17:00\"", "\"13:30-1700\"");
+    assert_names(&msg, "time_ranges", 14);
+    let msg = booking_error("\"13:30-17:00\"", "\"11:30-17:00\"");
+    assert_names(&msg, "branches[0].services[0].appointments.time_ranges", 14);
+    let msg = booking_error("capacity: 5", "capacity: 0");
+    assert_names(&msg, "capacity", 16);
+    let msg = booking_error("max_per_week: 2", "max_per_week: 0");
+    assert_names(
+        &msg,
+        "branches[0].services[0].appointments.max_per_week",
+        19,
+    );
+    let msg = booking_error("max_per_week: 2", "max_per_wek: 2");
+    assert_names(&msg, "max_per_wek", 19);
+    let msg = booking_error("2026-10-02]", "2027-10-02]");
+    assert_names(&msg, "branches[0].calendar[0].holidays[1]", 27);
+    let msg = booking_error("2026-10-02]", "2026-10-32]");
+    assert_names(&msg, "holidays", 27);
+    let msg = booking_error("date: 2026-10-10", "date: 2026-10-01");
+    assert_names(&msg, "branches[0].calendar[0].make_up_days[0].date", 29);
+    let msg = booking_error("follows: fri", "follows: friday2");
+    assert_names(&msg, "follows", 29);
+    let msg = booking_error(
+        "          - {date: 2026-10-10, follows: fri}\n",
+        "          - {date: 2026-10-10, follows: fri}\n      - year: 2026\n",
+    );
+    assert_names(&msg, "branches[0].calendar[1].year", 30);
+}
+
+#[test]
+fn the_integration_tests_hall_file_parses_with_its_booking_settings() {
+    use chrono::{NaiveDate, Weekday};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/hall.yaml");
+    let hall = super::load(&path).unwrap_or_else(|e| panic!("{e:#}"));
+    let branch = hall
+        .branch(&BranchId::parse("id", "test-centre").expect("id"))
+        .expect("test-centre");
+    let social = branch
+        .service(&ServiceId::parse("id", "social-security").expect("id"))
+        .expect("social-security");
+    let booking = social.appointments.as_ref().expect("bookable");
+    assert_eq!(booking.template.day_slots().len(), 13);
+    assert_eq!(booking.policy, crate::hall::BookingPolicy::default());
+    let date = |m, d| NaiveDate::from_ymd_opt(2026, m, d).expect("date");
+    assert_eq!(branch.calendar.schedule_of(date(12, 2)), None);
+    assert_eq!(branch.calendar.schedule_of(date(12, 5)), Some(Weekday::Wed));
+}
