@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use sqlx::Connection;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
 
 use crate::domain::{BranchId, Event};
@@ -30,6 +32,19 @@ pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(Duration::from_secs(5));
+    // The schema first, on one connection of its own: the pool's connections then never hold
+    // a statement prepared against an older shape of a table.
+    let mut setup = SqliteConnection::connect_with(&options)
+        .await
+        .with_context(|| format!("opening the queue file {}", path.display()))?;
+    upgrade(&mut setup)
+        .await
+        .with_context(|| format!("upgrading the live queue schema of {}", path.display()))?;
+    sqlx::raw_sql(SCHEMA)
+        .execute(&mut setup)
+        .await
+        .with_context(|| format!("applying the live queue schema to {}", path.display()))?;
+    setup.close().await.ok();
     // Every write happens under the store's lock, so one writer connection is enough; the
     // second lets `ping` answer while a write is in flight.
     let pool = SqlitePoolOptions::new()
@@ -38,13 +53,6 @@ pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
         .connect_with(options)
         .await
         .with_context(|| format!("opening the queue file {}", path.display()))?;
-    sqlx::raw_sql(SCHEMA)
-        .execute(&pool)
-        .await
-        .with_context(|| format!("applying the live queue schema to {}", path.display()))?;
-    upgrade(&pool)
-        .await
-        .with_context(|| format!("upgrading the live queue schema of {}", path.display()))?;
     Ok(pool)
 }
 
@@ -56,17 +64,21 @@ const LEG_COLUMNS: [(&str, &str); 4] = [
     ("called_by", "INTEGER"),
 ];
 
-/// Adds the columns an older file lacks (`CREATE TABLE IF NOT EXISTS` keeps its old shape).
-async fn upgrade(pool: &SqlitePool) -> sqlx::Result<()> {
+/// Adds the columns an older file lacks (`CREATE TABLE IF NOT EXISTS` would keep its old
+/// shape); a new file has no `live_tickets` yet and gets them from the schema.
+async fn upgrade(conn: &mut SqliteConnection) -> sqlx::Result<()> {
     let present: Vec<String> =
         sqlx::query_scalar("SELECT name FROM pragma_table_info('live_tickets')")
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
+    if present.is_empty() {
+        return Ok(());
+    }
     for (name, decl) in LEG_COLUMNS {
         if !present.iter().any(|p| p == name) {
             let sql = format!("ALTER TABLE live_tickets ADD COLUMN {name} {decl}");
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-                .execute(pool)
+                .execute(&mut *conn)
                 .await?;
         }
     }

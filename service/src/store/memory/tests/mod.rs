@@ -3,6 +3,7 @@
 
 mod event_log;
 mod events;
+mod history;
 mod illegal;
 mod reopen;
 mod routing;
