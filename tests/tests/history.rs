@@ -565,3 +565,60 @@ async fn embedded_entries_wait_for_the_records_database_and_arrive_once() -> any
 async fn redis_entries_wait_for_the_records_database_and_arrive_once() -> anyhow::Result<()> {
     entries_wait_for_the_records_database_and_arrive_once(StoreKind::Redis).await
 }
+
+/// HistoryService reports SERVING on gRPC health like the queue, and NOT_SERVING once a stop
+/// is asked for.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_reports_the_history_service() -> anyhow::Result<()> {
+    use tonic_health::pb::HealthCheckRequest;
+    use tonic_health::pb::health_check_response::ServingStatus;
+    use tonic_health::pb::health_client::HealthClient;
+
+    let app = spawn_app_with(AppOptions {
+        drain_seconds: 2,
+        ..AppOptions::new(StoreKind::Embedded)
+    })
+    .await;
+    let mut health = HealthClient::new(app.channel().await);
+    let request = || HealthCheckRequest {
+        service: "queuecall.v1.HistoryService".to_owned(),
+    };
+    let serving = health.check(request()).await?.into_inner().status();
+    assert_eq!(serving, ServingStatus::Serving);
+    app.shutdown_handle().shutdown();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        let status = health.check(request()).await?.into_inner().status();
+        if status == ServingStatus::NotServing {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            tokio::time::Instant::now() < deadline,
+            "still {status:?} during the drain"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A leg ended just before a stop is recorded by the recorder's last drain, after the server
+/// has stopped serving (well within its one-second interval).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_entries_are_recorded_when_the_service_stops() -> anyhow::Result<()> {
+    let database = fresh_sqlite().await?;
+    let mut app = spawn(StoreKind::Embedded, database.settings()).await;
+    // The recorder's first drain runs as the service starts; let it pass.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let taken = app.take(SOCIAL).await?;
+    app.cancel(&taken.id).await?;
+    app.shutdown_handle().shutdown();
+    app.wait_stopped(Duration::from_secs(10)).await?;
+
+    let db = database.connect().await?;
+    let branch = queuecall::domain::BranchId::parse("branch", BRANCH)?;
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("a date");
+    let entries = queuecall::records::history::entries_between(&db, &branch, day, day).await?;
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0].ticket.to_string(), taken.id);
+    db.close().await;
+    Ok(())
+}
