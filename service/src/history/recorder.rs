@@ -32,7 +32,8 @@ pub struct Recorder {
     hall: Arc<HallHandle>,
 }
 
-/// Why a drain stopped early, with how many entries were still pending.
+/// Why a drain stopped early, with how many entries it had read and could not record (the
+/// batch it was on: at least that many are still pending; 0 when the live store failed).
 #[derive(Debug)]
 pub struct DrainError {
     pub error: QueueError,
