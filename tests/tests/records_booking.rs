@@ -6,9 +6,10 @@ use queuecall::booking::SlotInstance;
 use queuecall::domain::identity::{CitizenName, CreditCode, IdHasher, ResidentId};
 use queuecall::domain::{BranchId, Phone, ServiceId};
 use queuecall::error::QueueError;
+use queuecall::hall::BookingPolicy;
 use queuecall::records::Db;
 use queuecall::records::appointments::{
-    AppointmentState, BookRequest, Booked, book, book_with_codes, cancel, get,
+    AppointmentState, BookRequest, Booked, Rules, book, book_with_codes, cancel, get,
 };
 use queuecall_tests::TestDatabase;
 
@@ -64,6 +65,15 @@ fn resident(n: u32) -> ResidentId {
         .expect("some check character fits")
 }
 
+/// A week before the slot, the default policy, Shanghai.
+fn rules() -> Rules {
+    Rules {
+        policy: BookingPolicy::default(),
+        now: Utc.with_ymd_and_hms(2030, 5, 27, 0, 0, 0).unwrap(),
+        tz: chrono_tz::Asia::Shanghai,
+    }
+}
+
 fn request(person: u32, key: &str, capacity: u32) -> BookRequest {
     BookRequest {
         branch: BranchId::parse("branch", "district-centre").expect("valid"),
@@ -75,6 +85,7 @@ fn request(person: u32, key: &str, capacity: u32) -> BookRequest {
         hasher: IdHasher::new(b"a test key of at least thirty-two bytes"),
         credit_code: None,
         idempotency_key: key.to_owned(),
+        rules: rules(),
     }
 }
 
@@ -180,16 +191,16 @@ async fn a_cancelled_seat_is_taken_by_the_next_booking(
     let first = book(&db, request(1, "one", 1)).await?.appointment;
     let refused = book(&db, request(2, "two", 1)).await;
     assert!(is_precondition(&refused, "is full"), "{refused:?}");
-    let cancelled = cancel(&db, &first.id).await?;
+    let cancelled = cancel(&db, &first.id, &rules()).await?;
     assert_eq!(cancelled.state, AppointmentState::Cancelled);
     assert_eq!(booked(&db, SLOT).await?, 0);
-    let again = cancel(&db, &first.id).await;
+    let again = cancel(&db, &first.id, &rules()).await;
     assert!(
         matches!(&again, Err(QueueError::FailedPrecondition(m)) if m.contains("CANCELLED")),
         "{again:?}"
     );
     assert!(matches!(
-        cancel(&db, "no-such-appointment").await,
+        cancel(&db, "no-such-appointment", &rules()).await,
         Err(QueueError::NotFound { .. })
     ));
     let second = book(&db, request(2, "two-again", 1)).await?;
