@@ -622,3 +622,48 @@ async fn the_last_entries_are_recorded_when_the_service_stops() -> anyhow::Resul
     db.close().await;
     Ok(())
 }
+
+/// Two replicas on one Redis queue and one records database drain the same buffer at once:
+/// every entry is recorded exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_record_each_entry_once() -> anyhow::Result<()> {
+    let database = fresh_postgres().await?;
+    let first = spawn(StoreKind::Redis, database.settings()).await;
+    let second = spawn_app_with(AppOptions {
+        records: Some(database.settings()),
+        ..first.replica_options()
+    })
+    .await;
+    let client = history(&first).await;
+    first.open(WINDOW_SOCIAL).await?;
+    second.open(WINDOW_STRICT).await?;
+    for i in 0..20 {
+        let (app, window) = if i % 2 == 0 {
+            (&first, WINDOW_SOCIAL)
+        } else {
+            (&second, WINDOW_STRICT)
+        };
+        app.take(SOCIAL).await?;
+        app.serve_next(window).await?;
+    }
+    for _ in 0..10 {
+        let t = second.take(SOCIAL).await?;
+        first.cancel(&t.id).await?;
+    }
+
+    let stats = recorded(&client, StatisticsGroup::Service, 30).await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let total = statistics(&client, StatisticsGroup::Service)
+        .await?
+        .total
+        .expect("total");
+    assert_eq!(stats.total.expect("total"), total, "nothing more arrived");
+    assert_eq!((total.tickets, total.done, total.cancelled), (30, 20, 10));
+    let db = database.connect().await?;
+    let branch = queuecall::domain::BranchId::parse("branch", BRANCH)?;
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("a date");
+    let rows = queuecall::records::history::entries_between(&db, &branch, day, day).await?;
+    assert_eq!(rows.len(), 30);
+    db.close().await;
+    Ok(())
+}
