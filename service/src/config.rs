@@ -14,7 +14,7 @@ use figment::providers::{Env, Format, Toml, Yaml};
 use serde::Deserialize;
 
 pub use crate::display::DisplaySettings;
-pub use crate::records::RecordsSettings;
+pub use crate::records::{RecordsSection, RecordsSettings};
 
 /// The environment variable naming the configuration file when `--config` is not given.
 pub const CONFIG_ENV: &str = "QUEUECALL_CONFIG";
@@ -40,8 +40,9 @@ pub struct Settings {
     pub grpc: GrpcSettings,
     pub http: HttpSettings,
     pub store: StoreSettings,
-    /// The durable records database (`queuecall migrate`); not used while serving yet.
-    pub records: RecordsSettings,
+    /// The durable records database: the hall layout (the source of the running layout),
+    /// appointments, history; with the layout polling period and the ID hash key.
+    pub records: RecordsSection,
     /// The hall layout; `None` runs the embedded demo hall.
     pub hall_file: Option<PathBuf>,
     pub log: LogSettings,

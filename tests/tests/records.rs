@@ -7,8 +7,12 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use queuecall::domain::ServiceId;
+use queuecall::error::QueueError;
 use queuecall::hall::{Hall, demo};
-use queuecall::records::layout::{layout_version, load_hall, save_hall};
+use queuecall::records::layout::{
+    change_hall, layout_version, load_hall, load_layout, save_hall, save_hall_from_file,
+};
+use queuecall::records::settings_table;
 use queuecall_tests::{TestDatabase, binary_path, fresh_sqlite};
 
 /// The whole suite for one engine, in a module named after it.
@@ -21,6 +25,11 @@ macro_rules! records_suite {
                 a_refused_save_leaves_the_old_layout,
                 concurrent_saves_take_turns_and_all_succeed,
                 the_migrate_subcommand_migrates_and_exits_zero,
+                the_test_hall_round_trips_with_bookings_and_calendar,
+                a_refused_change_writes_nothing,
+                concurrent_changes_each_see_the_one_before,
+                the_calendar_and_booking_tables_check_their_rows,
+                the_settings_table_keeps_the_first_value,
             );
         }
     };
@@ -217,5 +226,148 @@ async fn migrate_creates_the_sqlite_file_and_its_directory() -> anyhow::Result<(
     let output = run_migrate(&dir, &database.env()).await?;
     assert!(output.status.success(), "{output:?}");
     assert!(path.is_file());
+    Ok(())
+}
+
+async fn the_test_hall_round_trips_with_bookings_and_calendar(
+    database: TestDatabase,
+) -> anyhow::Result<()> {
+    let db = database.migrated().await?;
+    let hall = queuecall::hall::file::load(&queuecall_tests::hall_file())?;
+    let centre = queuecall::domain::BranchId::parse("branch", queuecall_tests::BRANCH)?;
+    let social = &hall.branch(&centre).expect("the test centre").services[0];
+    assert!(
+        social.appointments.is_some(),
+        "the fixture books social-security"
+    );
+    let version = save_hall_from_file(&db, &hall, &"ab".repeat(32)).await?;
+    let (loaded, at) = load_layout(&db).await?;
+    assert_eq!(at, version);
+    assert_same_layout(&loaded, &hall);
+    assert_eq!(
+        settings_table::get(&db, "hall_file_sha256").await?,
+        Some("ab".repeat(32))
+    );
+    db.close().await;
+    Ok(())
+}
+
+async fn a_refused_change_writes_nothing(database: TestDatabase) -> anyhow::Result<()> {
+    let db = database.migrated().await?;
+    let hall = demo::hall();
+    save_hall(&db, &hall).await?;
+    // The change refuses: nothing is stored and the version stays.
+    let refused = change_hall(&db, |_| {
+        Err::<(Hall, ()), _>(QueueError::invalid("service.ticket_prefix", "refused"))
+    })
+    .await;
+    assert!(matches!(refused, Err(QueueError::InvalidArgument { .. })));
+    assert_eq!(layout_version(&db).await?, 1);
+    assert_same_layout(&load_hall(&db).await?, &hall);
+    // A change the database refuses (a prefix twice) is not half-written either.
+    let refused = change_hall(&db, |current| {
+        let mut edited = current.clone();
+        let branch = edited.branches.values_mut().next().expect("a branch");
+        let branch = Arc::make_mut(branch);
+        branch.name = "renamed".to_owned();
+        branch.services[1].prefix = branch.services[0].prefix.clone();
+        Ok((edited, ()))
+    })
+    .await;
+    assert!(refused.is_err(), "a duplicate prefix was stored");
+    assert_eq!(layout_version(&db).await?, 1);
+    assert_same_layout(&load_hall(&db).await?, &hall);
+    db.close().await;
+    Ok(())
+}
+
+async fn concurrent_changes_each_see_the_one_before(database: TestDatabase) -> anyhow::Result<()> {
+    let db = database.migrated().await?;
+    save_hall(&db, &demo::hall()).await?;
+    // Six writers each append a letter to one branch's name: none may be lost.
+    let changes = (0..6).map(|i| {
+        let db = db.clone();
+        tokio::spawn(async move {
+            change_hall(&db, move |current| {
+                let mut edited = current.clone();
+                let branch = edited.branches.values_mut().next().expect("a branch");
+                Arc::make_mut(branch).name.push(char::from(b'a' + i));
+                Ok((edited, ()))
+            })
+            .await
+            .map(|changed| changed.version)
+        })
+    });
+    let mut versions = Vec::new();
+    for change in changes.collect::<Vec<_>>() {
+        versions.push(change.await??);
+    }
+    versions.sort_unstable();
+    assert_eq!(versions, (2..=7).collect::<Vec<i64>>());
+    let name = load_hall(&db)
+        .await?
+        .branches
+        .values()
+        .next()
+        .expect("a branch")
+        .name
+        .clone();
+    let mut added: Vec<char> = name.chars().rev().take(6).collect();
+    added.sort_unstable();
+    assert_eq!(added, ['a', 'b', 'c', 'd', 'e', 'f'], "{name}");
+    db.close().await;
+    Ok(())
+}
+
+async fn the_calendar_and_booking_tables_check_their_rows(
+    database: TestDatabase,
+) -> anyhow::Result<()> {
+    let db = database.migrated().await?;
+    save_hall(&db, &demo::hall()).await?;
+    let bad = [
+        // A day outside its year.
+        "INSERT INTO calendar_days (branch_id, year, day, kind, follows) \
+         VALUES ('district-centre', 2026, '2027-01-04', 'holiday', NULL)",
+        // A make-up day without the weekday it follows.
+        "INSERT INTO calendar_days (branch_id, year, day, kind, follows) \
+         VALUES ('district-centre', 2026, '2026-01-04', 'make_up', NULL)",
+        // A holiday that names a weekday.
+        "INSERT INTO calendar_days (branch_id, year, day, kind, follows) \
+         VALUES ('district-centre', 2026, '2026-01-04', 'holiday', 'mon')",
+        // A year that is not loaded.
+        "INSERT INTO calendar_days (branch_id, year, day, kind, follows) \
+         VALUES ('district-centre', 2030, '2030-01-04', 'holiday', NULL)",
+        // No weekday at all.
+        "UPDATE service_appointments SET weekdays = 0",
+        // A time range that ends before it starts.
+        "UPDATE service_time_ranges SET end_minute = start_minute",
+        // More a day than a week.
+        "UPDATE service_appointments SET max_per_day = max_per_week + 1",
+    ];
+    for sql in bad {
+        let result = match &db {
+            queuecall::records::Db::Postgres(pool) => sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(pool)
+                .await
+                .map(drop),
+            queuecall::records::Db::Sqlite(pool) => sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(pool)
+                .await
+                .map(drop),
+        };
+        assert!(result.is_err(), "accepted: {sql}");
+    }
+    assert_same_layout(&load_hall(&db).await?, &demo::hall());
+    db.close().await;
+    Ok(())
+}
+
+async fn the_settings_table_keeps_the_first_value(database: TestDatabase) -> anyhow::Result<()> {
+    let db = database.migrated().await?;
+    assert_eq!(settings_table::get(&db, "id_hash_key").await?, None);
+    let first = settings_table::get_or_insert(&db, "id_hash_key", "first").await?;
+    let second = settings_table::get_or_insert(&db, "id_hash_key", "second").await?;
+    assert_eq!((first.as_str(), second.as_str()), ("first", "first"));
+    db.close().await;
     Ok(())
 }

@@ -102,6 +102,11 @@ impl Calendar {
         self.years.get(&year)
     }
 
+    /// The loaded years, earliest first.
+    pub fn years(&self) -> impl Iterator<Item = &CalendarYear> + '_ {
+        self.years.values()
+    }
+
     /// The weekday whose schedule `date` follows: `None` on a holiday, the named weekday on
     /// a make-up day, else the date's own weekday. Whether the service works on that
     /// weekday is the template's business.

@@ -1,6 +1,7 @@
 //! The demo hall of the embedded default (`demo.yaml`, compiled in): the district centre
-//! `district-centre` with five services and six windows, and the village station
-//! `village-xixia` with two windows. Used when no hall file is configured.
+//! `district-centre` with five services (two of them bookable), six windows and the 2026
+//! and 2027 public holidays, and the village station `village-xixia` with two windows.
+//! Seeds an empty records database when no hall file is configured.
 
 use super::Hall;
 use super::file::{HallFormat, parse};
@@ -53,5 +54,21 @@ mod tests {
         assert_eq!(village.windows.len(), 2);
         assert_eq!(village.parent.as_ref(), Some(&centre.id));
         assert_eq!(super::hall().branches.len(), 2);
+        let bookable: Vec<&str> = centre
+            .services
+            .iter()
+            .filter(|s| s.appointments.is_some())
+            .map(|s| s.id.as_str())
+            .collect();
+        assert_eq!(bookable, ["social-security", "real-estate"]);
+        let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        // National Day is closed; the Saturday after it works.
+        assert_eq!(centre.calendar.schedule_of(date(2026, 10, 1)), None);
+        assert_eq!(
+            centre.calendar.schedule_of(date(2026, 10, 10)),
+            Some(chrono::Weekday::Mon)
+        );
+        assert_eq!(centre.calendar.schedule_of(date(2027, 2, 6)), None);
+        assert!(village.calendar.year(2026).is_none());
     }
 }

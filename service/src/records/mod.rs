@@ -24,6 +24,10 @@ mod db;
 pub mod history;
 pub mod layout;
 mod settings;
+pub mod settings_table;
 
 pub use db::Db;
-pub use settings::{DEFAULT_MAX_CONNECTIONS, RecordsSettings};
+pub use settings::{
+    DEFAULT_LAYOUT_POLL_MS, DEFAULT_MAX_CONNECTIONS, ID_HASH_KEY_ENV, IdHashKey, RecordsSection,
+    RecordsSettings,
+};

@@ -1,12 +1,17 @@
-//! The `records` section of the settings: where the durable records (the hall layout now;
-//! appointments, history and ratings later) live. In a file: `kind: sqlite` with `path`
+//! The `records` section of the settings: where the durable records (the hall layout,
+//! appointments, history and ratings) live. In a file: `kind: sqlite` with `path`
 //! (the default, `data/records.sqlite`), or `kind: postgres` with `url` and
-//! `max_connections` (default 10). A `url` without a `kind` means PostgreSQL. Environment:
-//! `QUEUECALL_RECORDS__KIND`, `__PATH`, `__URL`, `__MAX_CONNECTIONS`. The URL's password is
-//! masked in Debug output.
+//! `max_connections` (default 10). A `url` without a `kind` means PostgreSQL. Beside them:
+//! `layout_poll_ms` (default 2000), how often a replica looks for a new layout version, and
+//! `id_hash_key`, the secret ID numbers are hashed under (required with PostgreSQL; the
+//! embedded tier generates one and keeps it in its SQLite file). Environment:
+//! `QUEUECALL_RECORDS__KIND`, `__PATH`, `__URL`, `__MAX_CONNECTIONS`, `__LAYOUT_POLL_MS`,
+//! `__ID_HASH_KEY`. The URL's password and the key never appear in Debug output.
 
 use std::fmt;
+use std::ops::Deref;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -14,6 +19,87 @@ use crate::config::mask_url;
 
 /// The default size of the PostgreSQL connection pool.
 pub const DEFAULT_MAX_CONNECTIONS: u32 = 10;
+/// How often a replica polls `layout_version` by default.
+pub const DEFAULT_LAYOUT_POLL_MS: u64 = 2000;
+/// The shortest `records.id_hash_key`.
+pub const MIN_ID_HASH_KEY_CHARS: usize = 32;
+/// The environment variable that sets `records.id_hash_key`.
+pub const ID_HASH_KEY_ENV: &str = "QUEUECALL_RECORDS__ID_HASH_KEY";
+
+/// The whole `records` section: the database ([`RecordsSettings`], which it dereferences
+/// to), the layout polling period and the ID hash key.
+#[derive(Clone, PartialEq, Deserialize)]
+#[serde(try_from = "RawRecords")]
+pub struct RecordsSection {
+    pub database: RecordsSettings,
+    /// How often the serving replicas look for a new `layout_version`.
+    pub layout_poll: Duration,
+    /// The secret the resident ID numbers are hashed under; `None` with SQLite means "the
+    /// one generated and stored in the records file".
+    pub id_hash_key: Option<IdHashKey>,
+}
+
+impl Default for RecordsSection {
+    fn default() -> Self {
+        Self {
+            database: RecordsSettings::default(),
+            layout_poll: Duration::from_millis(DEFAULT_LAYOUT_POLL_MS),
+            id_hash_key: None,
+        }
+    }
+}
+
+impl Deref for RecordsSection {
+    type Target = RecordsSettings;
+
+    fn deref(&self) -> &RecordsSettings {
+        &self.database
+    }
+}
+
+impl PartialEq<RecordsSettings> for RecordsSection {
+    fn eq(&self, other: &RecordsSettings) -> bool {
+        &self.database == other
+    }
+}
+
+impl fmt::Debug for RecordsSection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordsSection")
+            .field("database", &self.database)
+            .field("layout_poll", &self.layout_poll)
+            .field("id_hash_key", &self.id_hash_key)
+            .finish()
+    }
+}
+
+/// `records.id_hash_key`: at least [`MIN_ID_HASH_KEY_CHARS`] characters, whose UTF-8 bytes
+/// key the HMAC. Never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct IdHashKey(String);
+
+impl IdHashKey {
+    pub fn new(key: String) -> Result<Self, String> {
+        if key.chars().count() < MIN_ID_HASH_KEY_CHARS {
+            return Err(format!(
+                "records.id_hash_key ({ID_HASH_KEY_ENV}) must be at least \
+                 {MIN_ID_HASH_KEY_CHARS} characters of a random secret"
+            ));
+        }
+        Ok(Self(key))
+    }
+
+    /// The key material; for the hasher only.
+    pub fn expose(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl fmt::Debug for IdHashKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("IdHashKey(****)")
+    }
+}
 
 /// The records database.
 #[derive(Clone, PartialEq, Deserialize)]
@@ -65,6 +151,25 @@ struct RawRecords {
     path: Option<PathBuf>,
     url: Option<String>,
     max_connections: Option<u32>,
+    layout_poll_ms: Option<u64>,
+    id_hash_key: Option<String>,
+}
+
+impl TryFrom<RawRecords> for RecordsSection {
+    type Error = String;
+
+    fn try_from(mut raw: RawRecords) -> Result<Self, String> {
+        let layout_poll_ms = raw.layout_poll_ms.take().unwrap_or(DEFAULT_LAYOUT_POLL_MS);
+        if layout_poll_ms == 0 {
+            return Err("records.layout_poll_ms must be at least 1".to_owned());
+        }
+        let id_hash_key = raw.id_hash_key.take().map(IdHashKey::new).transpose()?;
+        Ok(Self {
+            database: RecordsSettings::try_from(raw)?,
+            layout_poll: Duration::from_millis(layout_poll_ms),
+            id_hash_key,
+        })
+    }
 }
 
 impl TryFrom<RawRecords> for RecordsSettings {

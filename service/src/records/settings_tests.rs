@@ -4,6 +4,7 @@
 #![allow(clippy::result_large_err)]
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use figment::Jail;
 
@@ -68,7 +69,7 @@ fn a_url_alone_means_postgres_and_bad_values_are_refused() {
     Jail::expect_with(|jail| {
         jail.set_env("QUEUECALL_RECORDS__URL", "postgres://postgres@127.0.0.1/qc");
         assert!(matches!(
-            load(None)?.records,
+            load(None)?.records.database,
             RecordsSettings::Postgres { .. }
         ));
         jail.set_env("QUEUECALL_RECORDS__URL", "mysql://u:pw@h/qc");
@@ -81,6 +82,42 @@ fn a_url_alone_means_postgres_and_bad_values_are_refused() {
         jail.set_env("QUEUECALL_RECORDS__KIND", "sqlite");
         jail.set_env("QUEUECALL_RECORDS__MAX_CONNECTIONS", "5");
         assert_eq!(load(None)?.records, RecordsSettings::default());
+        Ok(())
+    });
+}
+
+#[test]
+fn layout_poll_defaults_to_two_seconds_and_the_id_hash_key_is_never_printed() {
+    Jail::expect_with(|jail| {
+        let settings = load(None)?;
+        assert_eq!(settings.records.layout_poll, Duration::from_millis(2000));
+        assert_eq!(settings.records.id_hash_key, None);
+        jail.set_env("QUEUECALL_RECORDS__LAYOUT_POLL_MS", "50");
+        jail.set_env(
+            "QUEUECALL_RECORDS__ID_HASH_KEY",
+            "a-secret-of-thirty-two-characters-or-more",
+        );
+        let settings = load(None)?;
+        assert_eq!(settings.records.layout_poll, Duration::from_millis(50));
+        let key = settings
+            .records
+            .id_hash_key
+            .as_ref()
+            .expect("the key is read");
+        assert_eq!(key.expose(), b"a-secret-of-thirty-two-characters-or-more");
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("thirty-two"), "{printed}");
+        jail.set_env("QUEUECALL_RECORDS__ID_HASH_KEY", "too-short");
+        let err = load(None).expect_err("a short key").to_string();
+        assert!(err.contains("records.id_hash_key"), "{err}");
+        assert!(err.contains("QUEUECALL_RECORDS__ID_HASH_KEY"), "{err}");
+        assert!(!err.contains("too-short"), "{err}");
+        jail.set_env(
+            "QUEUECALL_RECORDS__ID_HASH_KEY",
+            "a-secret-of-thirty-two-characters-or-more",
+        );
+        jail.set_env("QUEUECALL_RECORDS__LAYOUT_POLL_MS", "0");
+        assert!(load(None).is_err());
         Ok(())
     });
 }

@@ -1,11 +1,66 @@
-//! How layout values are written in the database's text columns: branch levels
-//! (`district`), call rules (`strict_order`, `oldest_first`, `ratio:1:2`) and priority orders
-//! (`green_channel,appointment,normal`).
+//! How layout values are written in the database's columns: branch levels (`district`),
+//! call rules (`strict_order`, `oldest_first`, `ratio:1:2`), priority orders
+//! (`green_channel,appointment,normal`), weekday sets (bit 0 Monday … bit 6 Sunday), weekdays
+//! (`mon`), times of day (minutes since midnight) and dates (`yyyy-mm-dd`).
 
 use anyhow::{Context, bail};
+use chrono::{NaiveDate, NaiveTime, Timelike, Weekday};
 
+use crate::booking::SlotTemplate;
 use crate::domain::{CallRule, PriorityClass};
 use crate::hall::BranchLevel;
+
+const WEEK: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+/// The template's weekdays as a bit set.
+pub fn weekday_mask(template: &SlotTemplate) -> i64 {
+    WEEK.iter()
+        .filter(|day| template.works_on(**day))
+        .map(|day| 1_i64 << day.num_days_from_monday())
+        .sum()
+}
+
+pub fn weekdays_of(mask: i64) -> Vec<Weekday> {
+    WEEK.into_iter()
+        .filter(|day| mask & (1 << day.num_days_from_monday()) != 0)
+        .collect()
+}
+
+pub fn weekday_text(day: Weekday) -> &'static str {
+    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][day.num_days_from_monday() as usize]
+}
+
+pub fn parse_weekday(text: &str) -> anyhow::Result<Weekday> {
+    text.parse()
+        .map_err(|_| anyhow::anyhow!("unknown weekday '{text}'"))
+}
+
+pub fn minute_of(time: NaiveTime) -> i64 {
+    i64::from(time.num_seconds_from_midnight() / 60)
+}
+
+/// The time of day `minute` minutes after midnight (0..1440).
+pub fn time_of(minute: i64) -> anyhow::Result<NaiveTime> {
+    let minute = u32::try_from(minute).with_context(|| format!("minute {minute}"))?;
+    NaiveTime::from_hms_opt(minute / 60, minute % 60, 0)
+        .with_context(|| format!("minute {minute} is not a time of day"))
+}
+
+pub fn date_text(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+pub fn parse_date(text: &str) -> anyhow::Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").with_context(|| format!("date '{text}'"))
+}
 
 pub fn level_text(level: BranchLevel) -> &'static str {
     match level {
