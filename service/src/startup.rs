@@ -10,6 +10,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use queuecall_proto::v1::appointment_service_server::{
+    AppointmentServiceServer, SERVICE_NAME as APPOINTMENT_SERVICE_NAME,
+};
 use queuecall_proto::v1::display_service_server::{
     DisplayServiceServer, SERVICE_NAME as DISPLAY_SERVICE_NAME,
 };
@@ -23,10 +26,11 @@ use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
+use crate::appointments::Appointments;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Settings, StoreSettings, mask_url};
 use crate::display::Display;
-use crate::grpc::{DisplayApi, HistoryApi, QueueApi};
+use crate::grpc::{AppointmentApi, DisplayApi, HistoryApi, QueueApi};
 use crate::hall::{Hall, HallHandle, demo, file};
 use crate::history::Recorder;
 use crate::http::{HttpServer, HttpState};
@@ -38,6 +42,8 @@ use crate::store::redis::RedisStore;
 
 /// How often waiting tickets of past service days are expired.
 const END_OF_DAY_EVERY: Duration = Duration::from_secs(60);
+/// How often appointments whose slot ended unchecked are marked no-show.
+const NO_SHOW_SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// Starts a graceful stop of a running [`Application`]; clones share one stop.
 #[derive(Debug, Clone)]
@@ -177,6 +183,9 @@ impl Application {
         health
             .set_service_status(HISTORY_SERVICE_NAME, ServingStatus::Serving)
             .await;
+        health
+            .set_service_status(APPOINTMENT_SERVICE_NAME, ServingStatus::Serving)
+            .await;
         let reflection_v1 = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(queuecall_proto::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -199,6 +208,15 @@ impl Application {
             let _ = recording_stopped.await;
         }));
         let history_api = HistoryApi::new(records.clone(), Arc::clone(&queue));
+        // TODO(H1): the configured key, `self.id_hasher()` (records.id_hash_key); until then a
+        // key of this process, so nothing is hashed under a guessable key.
+        let id_hasher = crate::domain::identity::IdHasher::new(&rand::random::<[u8; 32]>());
+        let appointments = Arc::new(Appointments::new(
+            records.clone(),
+            Arc::clone(&queue),
+            id_hasher,
+        ));
+        let sweeping = tokio::spawn(sweep_no_shows(Arc::clone(&appointments), shutdown.clone()));
         let http_state = HttpState::new(
             Arc::clone(&display),
             Arc::clone(&queue),
@@ -220,6 +238,9 @@ impl Application {
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)
             .add_service(HistoryServiceServer::new(history_api))
+            .add_service(AppointmentServiceServer::new(AppointmentApi::new(
+                appointments,
+            )))
             .add_service(QueueServiceServer::new(QueueApi::new(queue)))
             .add_service(DisplayServiceServer::new(DisplayApi::new(Arc::clone(
                 &display,
@@ -233,6 +254,9 @@ impl Application {
         shutdown.shutdown();
         if let Err(err) = end_of_day.await {
             tracing::warn!(error = %err, "end-of-day task ended abnormally");
+        }
+        if let Err(err) = sweeping.await {
+            tracing::warn!(error = %err, "no-show sweep task ended abnormally");
         }
         let _ = stop_recording.send(());
         if let Err(err) = recording.await {
@@ -323,6 +347,9 @@ async fn stop_in_order(
     health
         .set_service_status(HISTORY_SERVICE_NAME, ServingStatus::NotServing)
         .await;
+    health
+        .set_service_status(APPOINTMENT_SERVICE_NAME, ServingStatus::NotServing)
+        .await;
     tokio::time::sleep(drain).await;
     // Display streams never end by themselves; end them so the server can stop.
     display.close();
@@ -354,6 +381,22 @@ async fn os_signal() -> &'static str {
     tokio::select! {
         () = interrupt => "SIGINT",
         () = terminate => "SIGTERM",
+    }
+}
+
+/// Marks appointments not checked in by the end of their slot NO_SHOW, now and every minute,
+/// until shutdown.
+async fn sweep_no_shows(appointments: Arc<Appointments>, shutdown: ShutdownHandle) {
+    let mut every = tokio::time::interval(NO_SHOW_SWEEP_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = every.tick() => match appointments.sweep_no_shows().await {
+                Ok(marked) => tracing::debug!(marked, "no-show sweep done"),
+                Err(err) => tracing::warn!(error = %err, "no-show sweep failed; retrying in a minute"),
+            },
+            () = shutdown.requested() => break,
+        }
     }
 }
 
