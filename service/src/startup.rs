@@ -30,12 +30,13 @@ use crate::appointments::Appointments;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Settings, StoreSettings, mask_url};
 use crate::display::Display;
+use crate::domain::identity::IdHasher;
 use crate::grpc::{AppointmentApi, DisplayApi, HistoryApi, QueueApi};
-use crate::hall::{Hall, HallHandle, demo, file};
+use crate::hall::{self, HallHandle};
 use crate::history::Recorder;
 use crate::http::{HttpServer, HttpState};
 use crate::queue::Queue;
-use crate::records::Db;
+use crate::records::{Db, ID_HASH_KEY_ENV, RecordsSection, settings_table};
 use crate::store::QueueStore;
 use crate::store::memory::MemoryStore;
 use crate::store::redis::RedisStore;
@@ -80,6 +81,8 @@ pub struct Application {
     queue: Arc<Queue>,
     display: Arc<Display>,
     records: Db,
+    id_hasher: IdHasher,
+    layout_poll: Duration,
     drain: Duration,
     shutdown: ShutdownHandle,
 }
@@ -98,10 +101,12 @@ impl Application {
         tracing::info!(config = ?settings, "starting queuecall");
         let records = Db::connect(&settings.records).await?;
         records.migrate().await?;
-        let hall = load_hall(&settings)?;
+        // The records database is the source of the layout (see hall::sync for the rule).
+        let (hall, version) = hall::sync::prepare(&records, settings.hall_file.as_deref()).await?;
+        let id_hasher = id_hasher(&settings.records, &records).await?;
         let store = open_store(&settings.store, settings.display.event_retention).await?;
         let queue = Arc::new(Queue::new(
-            Arc::new(HallHandle::new(hall)),
+            Arc::new(HallHandle::at_version(hall, version)),
             store,
             Arc::clone(&clock),
         ));
@@ -122,6 +127,8 @@ impl Application {
             queue,
             display,
             records,
+            id_hasher,
+            layout_poll: settings.records.layout_poll,
             drain: Duration::from_secs(settings.shutdown.drain_seconds),
             shutdown: ShutdownHandle::new(),
         })
@@ -151,6 +158,16 @@ impl Application {
         self.records.clone()
     }
 
+    /// The layout now; swapped by admin changes and by polling `layout_version`.
+    pub fn hall_handle(&self) -> Arc<HallHandle> {
+        Arc::clone(self.queue.hall_handle())
+    }
+
+    /// The keyed hash of resident ID numbers (`records.id_hash_key`).
+    pub fn id_hasher(&self) -> IdHasher {
+        self.id_hasher.clone()
+    }
+
     /// The domain service the gRPC layer calls.
     pub fn queue(&self) -> Arc<Queue> {
         Arc::clone(&self.queue)
@@ -166,6 +183,8 @@ impl Application {
             queue,
             display,
             records,
+            id_hasher,
+            layout_poll,
             drain,
             shutdown,
         } = self;
@@ -197,6 +216,15 @@ impl Application {
             .build_v1alpha()
             .context("cannot build the reflection service (v1alpha)")?;
         let end_of_day = tokio::spawn(end_of_day(Arc::clone(&queue), shutdown.clone()));
+        let following = tokio::spawn(hall::sync::follow(
+            records.clone(),
+            Arc::clone(queue.hall_handle()),
+            layout_poll,
+            {
+                let shutdown = shutdown.clone();
+                async move { shutdown.requested().await }
+            },
+        ));
         // History: drained every second, and once more after the server has stopped.
         let (stop_recording, recording_stopped) = tokio::sync::oneshot::channel::<()>();
         let recorder = Recorder::new(
@@ -208,9 +236,6 @@ impl Application {
             let _ = recording_stopped.await;
         }));
         let history_api = HistoryApi::new(records.clone(), Arc::clone(&queue));
-        // TODO(H1): the configured key, `self.id_hasher()` (records.id_hash_key); until then a
-        // key of this process, so nothing is hashed under a guessable key.
-        let id_hasher = crate::domain::identity::IdHasher::new(&rand::random::<[u8; 32]>());
         let appointments = Arc::new(Appointments::new(
             records.clone(),
             Arc::clone(&queue),
@@ -255,6 +280,9 @@ impl Application {
         if let Err(err) = end_of_day.await {
             tracing::warn!(error = %err, "end-of-day task ended abnormally");
         }
+        if let Err(err) = following.await {
+            tracing::warn!(error = %err, "layout poll task ended abnormally");
+        }
         if let Err(err) = sweeping.await {
             tracing::warn!(error = %err, "no-show sweep task ended abnormally");
         }
@@ -273,18 +301,29 @@ impl Application {
     }
 }
 
-fn load_hall(settings: &Settings) -> anyhow::Result<Hall> {
-    let hall = match &settings.hall_file {
-        Some(path) => file::load(path)?,
-        None => demo::hall(),
-    };
-    let branches: Vec<&str> = hall.branches.keys().map(|id| id.as_str()).collect();
-    tracing::info!(
-        hall_file = settings.hall_file.as_ref().map_or_else(|| "(demo hall)".to_owned(), |p| p.display().to_string()),
-        branches = ?branches,
-        "hall loaded"
-    );
-    Ok(hall)
+/// The hasher of resident ID numbers: under `records.id_hash_key` when configured (required
+/// with PostgreSQL, where several replicas must agree on it); else, on SQLite, under a key
+/// generated once and kept in the records file.
+async fn id_hasher(settings: &RecordsSection, records: &Db) -> anyhow::Result<IdHasher> {
+    if let Some(key) = &settings.id_hash_key {
+        return Ok(IdHasher::new(key.expose()));
+    }
+    match records {
+        Db::Postgres(_) => anyhow::bail!(
+            "records.id_hash_key is required when records.kind is postgres: set {ID_HASH_KEY_ENV} \
+             (or records.id_hash_key in the configuration file) to a random secret of at least \
+             32 characters, the same on every replica, and keep it: ID numbers stored under \
+             one key are not found under another"
+        ),
+        Db::Sqlite(_) => {
+            let candidate: String = rand::random::<[u8; 32]>()
+                .iter()
+                .map(|byte| format!("{byte:02x}"))
+                .collect();
+            let key = settings_table::get_or_insert(records, "id_hash_key", &candidate).await?;
+            Ok(IdHasher::new(key.as_bytes()))
+        }
+    }
 }
 
 async fn open_store(

@@ -21,6 +21,9 @@ fn settings(dir: &tempfile::TempDir, drain_seconds: u64) -> Settings {
     settings.store = StoreSettings::Embedded {
         path: dir.path().join("q.sqlite"),
     };
+    settings.records.database = crate::records::RecordsSettings::Sqlite {
+        path: dir.path().join("records.sqlite"),
+    };
     settings.shutdown.drain_seconds = drain_seconds;
     settings
 }

@@ -276,7 +276,11 @@ fn records_value(records: &RecordsSettings) -> Value {
             url,
             max_connections,
         } => {
-            let mut value = store_value(&[("kind", "postgres"), ("url", url)]);
+            let mut value = store_value(&[
+                ("kind", "postgres"),
+                ("url", url),
+                ("id_hash_key", crate::database::TEST_ID_HASH_KEY),
+            ]);
             if let Value::Mapping(map) = &mut value {
                 map.insert("max_connections".into(), (*max_connections).into());
             }

@@ -13,6 +13,8 @@ use sqlx::Connection;
 use sqlx::postgres::PgConnection;
 
 const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+/// The `records.id_hash_key` every test app on PostgreSQL runs with (required there).
+pub const TEST_ID_HASH_KEY: &str = "queuecall-tests-id-hash-key-0123456789abcdef";
 
 /// A records database that lives as long as the test holds it.
 pub enum TestDatabase {
@@ -121,6 +123,10 @@ impl TestDatabase {
             Self::Postgres { url, .. } => vec![
                 ("QUEUECALL_RECORDS__KIND", "postgres".to_owned()),
                 ("QUEUECALL_RECORDS__URL", url.clone()),
+                (
+                    "QUEUECALL_RECORDS__ID_HASH_KEY",
+                    TEST_ID_HASH_KEY.to_owned(),
+                ),
             ],
             Self::Sqlite { path, .. } => vec![
                 ("QUEUECALL_RECORDS__KIND", "sqlite".to_owned()),

@@ -6,6 +6,7 @@
 
 pub mod demo;
 pub mod file;
+pub mod sync;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, PoisonError, RwLock};
@@ -61,8 +62,21 @@ impl HallHandle {
 
     /// Swaps in `hall`, read at `version`.
     pub fn replace(&self, hall: Hall, version: i64) {
+        let mut now = self.version.write().unwrap_or_else(PoisonError::into_inner);
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(hall);
-        *self.version.write().unwrap_or_else(PoisonError::into_inner) = version;
+        *now = version;
+    }
+
+    /// Swaps in `hall` only when `version` is newer than the current one (a poll that read
+    /// an older layout never undoes a newer one an admin change has put in); true when it did.
+    pub fn replace_if_newer(&self, hall: Hall, version: i64) -> bool {
+        let mut now = self.version.write().unwrap_or_else(PoisonError::into_inner);
+        if version <= *now {
+            return false;
+        }
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(hall);
+        *now = version;
+        true
     }
 }
 
