@@ -7,7 +7,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use queuecall::domain::{Channel, PriorityClass, ServiceId, TicketId, WindowNo};
 use queuecall::history::{Figures, Group, Rating, Scores, figures};
 use queuecall::records::Db;
-use queuecall::records::history::{entries_between, rate, rating_of, ratings_between, record};
+use queuecall::records::history::{
+    entries_between, for_each_between, rate, rating_of, ratings_between, record,
+};
 use queuecall::store::{HistoryEntry, Outcome};
 use queuecall_tests::{TestDatabase, shanghai};
 
@@ -297,13 +299,22 @@ async fn recorded(database: &TestDatabase) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// The statistics of the 27th as the service computes them (the entries read as a stream),
+/// checked against the same figures computed from the entries read at once.
 async fn statistics(db: &Db, group: Group) -> anyhow::Result<figures::Statistics> {
     let branch = queuecall::domain::BranchId::parse("branch", BRANCH)?;
-    let entries = entries_between(db, &branch, day(27), day(27)).await?;
     let ratings = ratings_between(db, &branch, day(27), day(27)).await?;
     let hall = queuecall::hall::file::load(&queuecall_tests::hall_file())?;
     let zone = hall.branch(&branch).expect("the test branch").time_zone;
-    Ok(figures::statistics(&entries, &ratings, group, zone))
+    let mut streamed = figures::Accumulator::new(group, zone, &ratings);
+    for_each_between(db, &branch, day(27), day(27), |e| streamed.add(&e)).await?;
+    let streamed = streamed.finish();
+    let entries = entries_between(db, &branch, day(27), day(27)).await?;
+    assert_eq!(
+        streamed,
+        figures::statistics(&entries, &ratings, group, zone)
+    );
+    Ok(streamed)
 }
 
 /// Figures with every float compared to 1e-9.

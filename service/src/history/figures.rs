@@ -72,43 +72,81 @@ pub fn statistics(
     group: Group,
     zone: Tz,
 ) -> Statistics {
-    let rated: HashMap<String, &Rating> =
-        ratings.iter().map(|r| (r.ticket.to_string(), r)).collect();
-    let rating_of = |e: &HistoryEntry| {
-        (e.outcome == Outcome::Done)
-            .then(|| rated.get(&e.ticket.to_string()).copied())
-            .flatten()
-    };
-    let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut total = Tally::default();
+    let mut figures = Accumulator::new(group, zone, ratings);
     for entry in entries {
-        let rating = rating_of(entry);
-        total.add(entry, rating);
-        let key = match group {
+        figures.add(entry);
+    }
+    figures.finish()
+}
+
+/// The statistics built one entry at a time, so that a long range is read as a stream and
+/// only the durations are kept (16 bytes an entry).
+#[derive(Debug)]
+pub struct Accumulator {
+    group: Group,
+    zone: Tz,
+    /// Scores by ticket id.
+    rated: HashMap<String, [u8; 5]>,
+    groups: BTreeMap<String, Tally>,
+    total: Tally,
+}
+
+impl Accumulator {
+    pub fn new(group: Group, zone: Tz, ratings: &[Rating]) -> Self {
+        let rated = ratings
+            .iter()
+            .map(|r| {
+                let s = &r.scores;
+                let scores = [s.overall, s.attitude, s.quality, s.efficiency, s.integrity];
+                (r.ticket.to_string(), scores)
+            })
+            .collect();
+        Self {
+            group,
+            zone,
+            rated,
+            groups: BTreeMap::new(),
+            total: Tally::default(),
+        }
+    }
+
+    pub fn add(&mut self, entry: &HistoryEntry) {
+        let rating = if entry.outcome == Outcome::Done {
+            self.rated.get(&entry.ticket.to_string()).copied()
+        } else {
+            None
+        };
+        self.total.add(entry, rating);
+        let key = match self.group {
             Group::Service => Some(entry.service.to_string()),
+            // Zero-padded so that windows sort by number; shown plain.
             Group::Window => entry.window.map(|w| format!("{:04}", w.get())),
             Group::Hour => Some(format!(
                 "{:02}",
-                entry.entered_at.with_timezone(&zone).hour()
+                entry.entered_at.with_timezone(&self.zone).hour()
             )),
         };
         if let Some(key) = key {
-            groups.entry(key).or_default().add(entry, rating);
+            self.groups.entry(key).or_default().add(entry, rating);
         }
     }
-    Statistics {
-        rows: groups
-            .into_iter()
-            .map(|(key, tally)| {
-                // Windows sort by number: keyed zero-padded, shown plain.
-                let key = match group {
-                    Group::Window => key.trim_start_matches('0').to_owned(),
-                    _ => key,
-                };
-                tally.figures(key)
-            })
-            .collect(),
-        total: total.figures(String::new()),
+
+    pub fn finish(self) -> Statistics {
+        let group = self.group;
+        Statistics {
+            rows: self
+                .groups
+                .into_iter()
+                .map(|(key, tally)| {
+                    let key = match group {
+                        Group::Window => key.trim_start_matches('0').to_owned(),
+                        Group::Service | Group::Hour => key,
+                    };
+                    tally.figures(key)
+                })
+                .collect(),
+            total: self.total.figures(String::new()),
+        }
     }
 }
 
@@ -128,7 +166,12 @@ fn percentile(values: &[f64], fraction: f64) -> f64 {
     sorted[lo] + (rank - rank.floor()) * (sorted[hi] - sorted[lo])
 }
 
+/// The mean of `values`, summed in ascending order so that the result does not depend on
+/// the order the rows were read in.
 fn mean(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let values = sorted.as_slice();
     if values.is_empty() {
         0.0
     } else {
@@ -159,7 +202,7 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, e: &HistoryEntry, rating: Option<&Rating>) {
+    fn add(&mut self, e: &HistoryEntry, rating: Option<[u8; 5]>) {
         self.tickets += 1;
         *self.outcomes.entry(e.outcome).or_default() += 1;
         if e.priority == PriorityClass::Appointment {
@@ -173,10 +216,8 @@ impl Tally {
         {
             self.services.push(seconds(started, e.ended_at));
         }
-        if let Some(r) = rating {
-            let s = &r.scores;
-            self.ratings
-                .push([s.overall, s.attitude, s.quality, s.efficiency, s.integrity]);
+        if let Some(scores) = rating {
+            self.ratings.push(scores);
         }
     }
 

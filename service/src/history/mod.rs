@@ -12,7 +12,7 @@ pub mod rating;
 mod recorder;
 mod service;
 
-pub use figures::{Figures, Group, Statistics};
+pub use figures::{Accumulator, Figures, Group, Statistics};
 pub use rating::{MAX_COMMENT_CHARS, Rating, Scores, parse_comment};
 pub use recorder::{DrainError, RECORD_EVERY, Recorder};
 pub use service::{DateRange, History, MAX_RANGE_DAYS};

@@ -11,7 +11,7 @@ use crate::queue::Queue;
 use crate::records::{Db, history as records};
 use crate::store::Outcome;
 
-use super::figures::{self, Group, Statistics};
+use super::figures::{Accumulator, Group, Statistics};
 use super::rating::{Rating, Scores};
 
 /// The longest range of service days one statistics call covers.
@@ -78,18 +78,16 @@ impl History {
         let layout = hall
             .branch(branch)
             .ok_or_else(|| QueueError::not_found("branch", branch))?;
-        let entries = records::entries_between(&self.db, branch, range.from, range.to)
-            .await
-            .map_err(records::db_error)?;
         let ratings = records::ratings_between(&self.db, branch, range.from, range.to)
             .await
             .map_err(records::db_error)?;
-        Ok(figures::statistics(
-            &entries,
-            &ratings,
-            group,
-            layout.time_zone,
-        ))
+        let mut figures = Accumulator::new(group, layout.time_zone, &ratings);
+        records::for_each_between(&self.db, branch, range.from, range.to, |entry| {
+            figures.add(&entry);
+        })
+        .await
+        .map_err(records::db_error)?;
+        Ok(figures.finish())
     }
 
     /// Rates a served ticket once. NOT_FOUND for a ticket never issued; FAILED_PRECONDITION

@@ -107,6 +107,36 @@ pub async fn entries_between(
     .await)
 }
 
+/// Calls `each` with every entry of the branch's service days `from..=to`, read as a stream
+/// (a year of a busy centre is not held in memory at once).
+pub async fn for_each_between(
+    db: &Db,
+    branch: &BranchId,
+    from: NaiveDate,
+    to: NaiveDate,
+    mut each: impl FnMut(HistoryEntry) + Send,
+) -> anyhow::Result<()> {
+    use futures::TryStreamExt;
+    with_pool!(db, pool => async {
+        let sql = format!(
+            "SELECT {} FROM ticket_history WHERE branch_id = $1 AND local_date BETWEEN {} AND {}",
+            columns(pool),
+            pool.cast(2, "DATE"),
+            pool.cast(3, "DATE"),
+        );
+        let mut rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(branch.as_str())
+            .bind(from.format("%Y-%m-%d").to_string())
+            .bind(to.format("%Y-%m-%d").to_string())
+            .fetch(pool);
+        while let Some(row) = rows.try_next().await.context("reading ticket_history")? {
+            each(decode(&row)?);
+        }
+        Ok(())
+    }
+    .await)
+}
+
 /// The legs recorded of one ticket, in order.
 pub async fn legs_of(db: &Db, ticket: &TicketId) -> anyhow::Result<Vec<HistoryEntry>> {
     with_pool!(db, pool => async {

@@ -10,7 +10,7 @@ mod ratings;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-pub use entries::{entries_between, legs_of, record};
+pub use entries::{entries_between, for_each_between, legs_of, record};
 pub use ratings::{rate, rating_of, ratings_between};
 
 /// An instant as the records keep it in text: RFC 3339 UTC with microseconds.
