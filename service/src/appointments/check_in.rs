@@ -64,7 +64,9 @@ impl Appointments {
                 format!("ID number {}", id.masked()),
             ),
         };
-        let found = records::for_check_in(&self.db, branch, today, &key).await?;
+        let found = records::for_check_in(&self.db, branch, today, &key)
+            .await
+            .map_err(super::records_error)?;
         let choose = |a: &&Appointment| {
             let rules = self.rules(&layout, &a.service);
             let window = check_in_window(a, &rules.policy, now);
@@ -131,7 +133,9 @@ impl Appointments {
         let (ticket, _) = self.queue.take_ticket(branch, new).await?;
         let ticket_id = ticket.ticket.id.to_string();
         let (appointment, replayed) =
-            records::mark_checked_in(&self.db, &appointment.id, &ticket_id, now).await?;
+            records::mark_checked_in(&self.db, &appointment.id, &ticket_id, now)
+                .await
+                .map_err(super::records_error)?;
         Ok(CheckedIn {
             appointment,
             ticket,

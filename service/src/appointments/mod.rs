@@ -24,6 +24,15 @@ use crate::records::appointments::{
 
 pub use check_in::{CheckInBy, CheckedIn};
 
+/// A records error as the caller should see it: a database out of reach is UNAVAILABLE
+/// (retry later), anything else unexpected INTERNAL.
+fn records_error(err: QueueError) -> QueueError {
+    match err {
+        QueueError::Internal(cause) => crate::records::history::db_error(cause),
+        other => other,
+    }
+}
+
 /// A slot with its seats, as a listing shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlotView {
@@ -129,7 +138,9 @@ impl Appointments {
             to,
             self.now(),
         )?;
-        let seats = records::seats(&self.db, branch, service, from, to).await?;
+        let seats = records::seats(&self.db, branch, service, from, to)
+            .await
+            .map_err(records_error)?;
         Ok(slots
             .into_iter()
             .map(|slot| {
@@ -189,18 +200,21 @@ impl Appointments {
             },
         )
         .await
+        .map_err(records_error)
     }
 
     /// Cancels a booked appointment, not later than its service's deadline.
     pub async fn cancel(&self, id: &str) -> QueueResult<Appointment> {
-        let appointment = records::get(&self.db, id).await?;
+        let appointment = records::get(&self.db, id).await.map_err(records_error)?;
         let rules = self.rules_of(&appointment);
-        records::cancel(&self.db, id, &rules).await
+        records::cancel(&self.db, id, &rules)
+            .await
+            .map_err(records_error)
     }
 
     /// Moves a booked appointment to `slot` of the same service, atomically.
     pub async fn reschedule(&self, id: &str, slot: &SlotId) -> QueueResult<Rescheduled> {
-        let appointment = records::get(&self.db, id).await?;
+        let appointment = records::get(&self.db, id).await.map_err(records_error)?;
         if slot.branch() != &appointment.branch || slot.service() != &appointment.service {
             return Err(QueueError::FailedPrecondition(format!(
                 "slot {slot} is not of the appointment's service ({}.{}); an appointment can \
@@ -219,10 +233,11 @@ impl Appointments {
             &rules,
         )
         .await
+        .map_err(records_error)
     }
 
     pub async fn get(&self, id: &str) -> QueueResult<Appointment> {
-        records::get(&self.db, id).await
+        records::get(&self.db, id).await.map_err(records_error)
     }
 
     /// The appointments of one person, newest slot first; only `branch`'s when given.
@@ -231,12 +246,16 @@ impl Appointments {
         person: &ResidentId,
         branch: Option<&BranchId>,
     ) -> QueueResult<Vec<Appointment>> {
-        records::list_for_person(&self.db, &self.hasher.hash(person), branch).await
+        records::list_for_person(&self.db, &self.hasher.hash(person), branch)
+            .await
+            .map_err(records_error)
     }
 
     /// Marks appointments whose slot ended unchecked NO_SHOW; run every minute.
     pub async fn sweep_no_shows(&self) -> QueueResult<u64> {
-        records::sweep_no_shows(&self.db, self.now()).await
+        records::sweep_no_shows(&self.db, self.now())
+            .await
+            .map_err(records_error)
     }
 
     /// The rules of an appointment's service, in its branch's zone.
