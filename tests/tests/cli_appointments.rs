@@ -537,3 +537,81 @@ async fn admin_apply_replaces_the_layout_with_a_hall_file() -> anyhow::Result<()
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn reschedule_then_cancel_gives_the_seats_back() -> anyhow::Result<()> {
+    let app = spawn_app(StoreKind::Embedded).await;
+    let first = "test-centre.social-security.20261130.1000";
+    let second = "test-centre.social-security.20261130.1030";
+    let booked = book(&app, first, 4, &[]).await;
+    let id = field(booked.assert_success(), "id")
+        .expect("an appointment id")
+        .to_owned();
+
+    let moved = ctl(&app, &["reschedule", &id, second]).await;
+    let after_move = ctl(
+        &app,
+        &[
+            "slots",
+            SOCIAL,
+            "--from",
+            "2026-11-30",
+            "--to",
+            "2026-11-30",
+        ],
+    )
+    .await;
+    let cancelled = ctl(&app, &["cancel-appointment", &id]).await;
+    let after_cancel = ctl(
+        &app,
+        &[
+            "slots",
+            SOCIAL,
+            "--from",
+            "2026-11-30",
+            "--to",
+            "2026-11-30",
+        ],
+    )
+    .await;
+    let again = ctl(&app, &["cancel-appointment", &id]).await;
+
+    let moved = moved.assert_success();
+    assert!(
+        moved.starts_with("2026-11-30 周一 10:30–11:00 social-security: booked, check-in code "),
+        "{moved}"
+    );
+    assert_eq!(field(moved, "id"), Some(id.as_str()));
+    assert_eq!(field(moved, "slot"), Some(second));
+    let after_move = after_move.assert_success();
+    assert!(
+        after_move.contains(&format!("10:00–10:30  剩余 5/5  {first}")),
+        "{after_move}"
+    );
+    assert!(
+        after_move.contains(&format!("10:30–11:00  剩余 4/5  {second}")),
+        "{after_move}"
+    );
+    let cancelled = cancelled.assert_success();
+    assert!(
+        cancelled
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .ends_with(": cancelled"),
+        "{cancelled}"
+    );
+    assert_eq!(field(cancelled, "state"), Some("cancelled"));
+    assert!(
+        after_cancel
+            .assert_success()
+            .contains(&format!("10:30–11:00  剩余 5/5  {second}")),
+        "{after_cancel:?}"
+    );
+    assert_eq!(again.status.code(), Some(2), "{again:?}");
+    assert!(
+        again.stderr.starts_with("error: failed_precondition: "),
+        "{again:?}"
+    );
+    Ok(())
+}
