@@ -41,17 +41,6 @@ impl Outcome {
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|o| o.as_str() == value)
     }
-
-    /// The outcome of a ticket that reached `state`; `None` for a state that is not final.
-    pub fn of_state(state: TicketState) -> Option<Self> {
-        match state {
-            TicketState::Done => Some(Self::Done),
-            TicketState::NoShow => Some(Self::NoShow),
-            TicketState::Cancelled => Some(Self::Cancelled),
-            TicketState::Expired => Some(Self::Expired),
-            TicketState::Waiting | TicketState::Called | TicketState::Serving => None,
-        }
-    }
 }
 
 /// The facts of a ticket's current leg that the ticket itself does not keep: the live stores
