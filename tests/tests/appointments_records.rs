@@ -23,6 +23,7 @@ macro_rules! suite {
         mod $name {
             suite!(@tests $fresh;
                 one_active_booking_per_person_and_service,
+                concurrent_bookings_of_one_person_pass_the_limit_once,
                 at_most_k_per_day_and_per_iso_week_cancelled_ones_not_counted,
                 two_no_shows_in_thirty_days_suspend_booking_until_the_end_date,
                 cancelling_ends_at_the_deadline_before_the_slot,
@@ -177,6 +178,34 @@ async fn one_active_booking_per_person_and_service(db: TestDatabase) -> anyhow::
     Ok(())
 }
 
+/// Twenty bookings of one person at once, each with its own key and slot: the limits are
+/// counted under the person's lock, so exactly one passes the one-active limit.
+async fn concurrent_bookings_of_one_person_pass_the_limit_once(
+    db: TestDatabase,
+) -> anyhow::Result<()> {
+    let db = db.migrated().await?;
+    let r = rules(BookingPolicy::default(), early());
+    let tasks: Vec<_> = (0..20u32)
+        .map(|n| {
+            let db = db.clone();
+            let s = slot(6, 3 + n % 5, 9 + n / 5, 0, 5);
+            tokio::spawn(async move { book(&db, request(1, &format!("k{n}"), s, r)).await })
+        })
+        .collect();
+    let (mut ok, mut limited) = (0, 0);
+    for task in tasks {
+        match task.await? {
+            Ok(_) => ok += 1,
+            Err(QueueError::FailedPrecondition(m)) if m.contains("at most 1") => limited += 1,
+            Err(other) => return Err(other.into()),
+        }
+    }
+    assert_eq!((ok, limited), (1, 19));
+    let held = list_for_person(&db, &hasher().hash(&resident(1)), None).await?;
+    assert_eq!(held.len(), 1);
+    Ok(())
+}
+
 async fn at_most_k_per_day_and_per_iso_week_cancelled_ones_not_counted(
     db: TestDatabase,
 ) -> anyhow::Result<()> {
@@ -208,6 +237,13 @@ async fn at_most_k_per_day_and_per_iso_week_cancelled_ones_not_counted(
     );
     // The next ISO week starts on Monday 2030-06-10.
     book(&db, request(1, "next-mon", slot(6, 10, 9, 0, 5), r)).await?;
+    // A reschedule is held to the limits too, not counting the moved appointment: Wednesday
+    // may move within its day, not onto Tuesday, which already has one.
+    let (b, s) = (branch(), service());
+    let wed_id = wed.appointment.id.clone();
+    reschedule(&db, &wed_id, &b, &s, &slot(6, 5, 11, 0, 5), &r).await?;
+    let onto_tue = reschedule(&db, &wed_id, &b, &s, &slot(6, 4, 11, 0, 5), &r).await;
+    assert!(refused(&onto_tue, "on 2030-06-04"), "{onto_tue:?}");
     // A cancelled appointment does not count.
     cancel(&db, &wed.appointment.id, &r).await?;
     book(&db, request(1, "thu", slot(6, 6, 9, 0, 5), r)).await?;
