@@ -667,3 +667,43 @@ async fn two_replicas_record_each_entry_once() -> anyhow::Result<()> {
     db.close().await;
     Ok(())
 }
+
+/// A ticket the live store no longer knows (here: a service on a new live store over the same
+/// records) is judged by its history: DONE in any leg can be rated, anything else cannot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_known_only_to_the_history_is_rated_by_its_history() -> anyhow::Result<()> {
+    let database = fresh_sqlite().await?;
+    let mut before = spawn(StoreKind::Embedded, database.settings()).await;
+    before.open(WINDOW_SOCIAL).await?;
+    before.take(SOCIAL).await?;
+    before.take(SOCIAL).await?;
+    let transferred = before.call(WINDOW_SOCIAL).await?;
+    before.transfer(WINDOW_SOCIAL, TAX, false).await?;
+    let missed = before.call(WINDOW_SOCIAL).await?;
+    before.no_show(WINDOW_SOCIAL).await?;
+    before.open(WINDOW_TAX).await?;
+    before.serve_next(WINDOW_TAX).await?;
+    recorded(&history(&before).await, StatisticsGroup::Service, 3).await?;
+    before.shutdown_handle().shutdown();
+    before.wait_stopped(Duration::from_secs(10)).await?;
+
+    let after = spawn(StoreKind::Embedded, database.settings()).await;
+    let mut client = history(&after).await;
+    assert_status(after.get(&transferred.id).await, Code::NotFound, &["A001"]);
+    let rated = client
+        .rate_service(rate_request(&transferred.id, [5, 0, 0, 0, 0], ""))
+        .await?
+        .into_inner()
+        .rating
+        .expect("the rating");
+    assert_eq!(rated.ticket_id, transferred.id, "done in its second leg");
+    let no_show = client
+        .rate_service(rate_request(&missed.id, [2, 0, 0, 0, 0], ""))
+        .await;
+    assert_status(no_show, Code::FailedPrecondition, &["A002", "NO_SHOW"]);
+    let unknown = client
+        .rate_service(rate_request("test-centre.A003", [2, 0, 0, 0, 0], ""))
+        .await;
+    assert_status(unknown, Code::NotFound, &["A003"]);
+    Ok(())
+}
