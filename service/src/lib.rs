@@ -1,5 +1,6 @@
 //! queuecall: the queue-calling service of a government service hall.
 
+pub mod admin;
 pub mod appointments;
 pub mod booking;
 pub mod clock;

@@ -1,6 +1,9 @@
 //! The `queuecall` binary: reads the configuration, starts logging, builds the service,
 //! prints `queuecall listening grpc=<ip>:<port> http=<ip>:<port>` on stdout, and serves until stopped.
-//! `queuecall migrate` applies the records database's migrations and exits.
+//! `queuecall migrate` applies the records database's migrations and exits;
+//! `queuecall hall apply <file>` replaces the stored layout with a hall file's (running
+//! replicas pick it up within `records.layout_poll_ms`); `queuecall hall show` prints the
+//! stored layout as a hall file.
 //! A start-up failure (bad configuration, bad hall file) exits non-zero with the whole
 //! cause chain on stderr.
 
@@ -28,6 +31,21 @@ enum Command {
     /// Apply the records database's migrations (the `records` settings), print the schema
     /// version and exit.
     Migrate,
+    /// The hall layout kept in the records database.
+    #[command(subcommand)]
+    Hall(HallCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum HallCommand {
+    /// Replace the stored layout with a hall file's (YAML, or TOML for a `.toml` file) in one
+    /// transaction and print the new layout version; running replicas pick it up by polling.
+    Apply {
+        /// The hall file.
+        file: PathBuf,
+    },
+    /// Print the stored layout as a YAML hall file.
+    Show,
 }
 
 #[tokio::main]
@@ -49,8 +67,13 @@ async fn main() -> ExitCode {
 async fn run(args: Args) -> anyhow::Result<()> {
     let settings = Settings::load(args.config.as_deref())?;
     queuecall::telemetry::init(&settings.log)?;
-    if let Some(Command::Migrate) = args.command {
-        return migrate(&settings).await;
+    match args.command {
+        Some(Command::Migrate) => return migrate(&settings).await,
+        Some(Command::Hall(HallCommand::Apply { file })) => {
+            return hall_apply(&settings, &file).await;
+        }
+        Some(Command::Hall(HallCommand::Show)) => return hall_show(&settings).await,
+        None => {}
     }
     let app = Application::build(settings).await?;
     let mut stdout = std::io::stdout().lock();
@@ -73,5 +96,29 @@ async fn migrate(settings: &Settings) -> anyhow::Result<()> {
         "migrations applied version={version} records={}",
         settings.records.describe()
     );
+    Ok(())
+}
+
+async fn hall_apply(settings: &Settings, path: &std::path::Path) -> anyhow::Result<()> {
+    let hall = queuecall::hall::file::load(path)?;
+    let db = queuecall::records::Db::connect(&settings.records).await?;
+    db.migrate().await?;
+    let version = queuecall::records::layout::save_hall(&db, &hall).await?;
+    db.close().await;
+    println!(
+        "hall applied layout_version={version} branches={} records={}",
+        hall.branches.len(),
+        settings.records.describe()
+    );
+    Ok(())
+}
+
+async fn hall_show(settings: &Settings) -> anyhow::Result<()> {
+    let db = queuecall::records::Db::connect(&settings.records).await?;
+    db.migrate().await?;
+    let (hall, version) = queuecall::records::layout::load_layout(&db).await?;
+    db.close().await;
+    println!("# layout_version {version}");
+    print!("{}", queuecall::hall::file::to_yaml(&hall)?);
     Ok(())
 }

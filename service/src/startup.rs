@@ -1,15 +1,21 @@
-//! Building and running the service. `build` opens the store, loads the hall and binds the
-//! gRPC and HTTP listeners (so port 0 works and the addresses are known before serving);
-//! `run_until_stopped` serves QueueService, DisplayService, health and reflection, and beside
-//! them the display web page over HTTP, until SIGTERM, SIGINT or
-//! [`ShutdownHandle::shutdown`], then stops in order: health NOT_SERVING (and `/healthz` 503),
-//! drain, stop both.
+//! Building and running the service. `build` opens the records database (migrating it and,
+//! when it is new, seeding the layout: see `hall::sync`), loads the hall from it, opens the
+//! store and binds the gRPC and HTTP listeners (so port 0 works and the addresses are known
+//! before serving); `run_until_stopped` serves QueueService, DisplayService,
+//! AppointmentService, HistoryService, AdminService, health and reflection, and beside them
+//! the display web page over HTTP, while a task follows `layout_version` so that layout
+//! changes made elsewhere arrive without a restart; until SIGTERM, SIGINT or
+//! [`ShutdownHandle::shutdown`], then stops in order: health NOT_SERVING (and `/healthz`
+//! 503), drain, stop both.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use queuecall_proto::v1::admin_service_server::{
+    AdminServiceServer, SERVICE_NAME as ADMIN_SERVICE_NAME,
+};
 use queuecall_proto::v1::appointment_service_server::{
     AppointmentServiceServer, SERVICE_NAME as APPOINTMENT_SERVICE_NAME,
 };
@@ -26,12 +32,13 @@ use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
+use crate::admin::Admin;
 use crate::appointments::Appointments;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Settings, StoreSettings, mask_url};
 use crate::display::Display;
 use crate::domain::identity::IdHasher;
-use crate::grpc::{AppointmentApi, DisplayApi, HistoryApi, QueueApi};
+use crate::grpc::{AdminApi, AppointmentApi, DisplayApi, HistoryApi, QueueApi};
 use crate::hall::{self, HallHandle};
 use crate::history::Recorder;
 use crate::http::{HttpServer, HttpState};
@@ -205,6 +212,9 @@ impl Application {
         health
             .set_service_status(APPOINTMENT_SERVICE_NAME, ServingStatus::Serving)
             .await;
+        health
+            .set_service_status(ADMIN_SERVICE_NAME, ServingStatus::Serving)
+            .await;
         let reflection_v1 = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(queuecall_proto::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -263,6 +273,9 @@ impl Application {
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)
             .add_service(HistoryServiceServer::new(history_api))
+            .add_service(AdminServiceServer::new(AdminApi::new(Arc::new(
+                Admin::new(records.clone(), Arc::clone(&queue)),
+            ))))
             .add_service(AppointmentServiceServer::new(AppointmentApi::new(
                 appointments,
             )))
@@ -388,6 +401,9 @@ async fn stop_in_order(
         .await;
     health
         .set_service_status(APPOINTMENT_SERVICE_NAME, ServingStatus::NotServing)
+        .await;
+    health
+        .set_service_status(ADMIN_SERVICE_NAME, ServingStatus::NotServing)
         .await;
     tokio::time::sleep(drain).await;
     // Display streams never end by themselves; end them so the server can stop.

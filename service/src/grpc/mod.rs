@@ -3,6 +3,8 @@
 //! conversion (`convert`) and the one error-to-status mapping (`status`) kept apart. The hall
 //! displays' streams (`display_api`) convert display views in `display_convert`.
 
+pub mod admin_api;
+pub mod admin_convert;
 pub mod appointment_api;
 pub mod appointment_convert;
 pub mod convert;
@@ -13,6 +15,7 @@ pub mod parse;
 pub mod queue_api;
 pub mod status;
 
+pub use admin_api::AdminApi;
 pub use appointment_api::AppointmentApi;
 pub use display_api::DisplayApi;
 pub use history_api::HistoryApi;

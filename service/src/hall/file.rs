@@ -10,6 +10,9 @@ mod raw;
 mod scalar;
 #[cfg(test)]
 mod tests;
+mod write;
+
+pub use write::to_yaml;
 
 use std::path::Path;
 
