@@ -29,6 +29,7 @@ macro_rules! suite {
                 cancelling_ends_at_the_deadline_before_the_slot,
                 a_reschedule_into_a_full_slot_keeps_the_old_one,
                 concurrent_reschedules_into_the_last_seat_move_exactly_one,
+                crossing_reschedules_both_complete,
                 check_in_windows_and_marking,
                 the_sweep_marks_only_booked_appointments_whose_slot_ended,
                 a_slot_after_midnight_in_shanghai_is_on_that_local_date,
@@ -414,6 +415,36 @@ async fn concurrent_reschedules_into_the_last_seat_move_exactly_one(
         in_old, 9,
         "the winner's old seat was given back, the others kept theirs"
     );
+    Ok(())
+}
+
+/// Ten people move from slot A to B while ten others move from B to A, all at once: every
+/// move completes (no deadlock between the two slots' rows) and the seats add up.
+async fn crossing_reschedules_both_complete(db: TestDatabase) -> anyhow::Result<()> {
+    let db = db.migrated().await?;
+    let r = rules(loose(), early());
+    let (a, b) = (slot(6, 3, 9, 0, 20), slot(6, 3, 10, 0, 20));
+    let mut moves = Vec::new();
+    for person in 0..20 {
+        let (from, to) = if person % 2 == 0 { (&a, &b) } else { (&b, &a) };
+        let id = book(&db, request(person, &format!("x{person}"), from.clone(), r))
+            .await?
+            .appointment
+            .id;
+        moves.push((id, to.clone()));
+    }
+    let tasks: Vec<_> = moves
+        .into_iter()
+        .map(|(id, to)| {
+            let db = db.clone();
+            tokio::spawn(async move { reschedule(&db, &id, &branch(), &service(), &to, &r).await })
+        })
+        .collect();
+    for task in tasks {
+        assert!(!task.await??.replayed);
+    }
+    assert_eq!(booked(&db, &slot_id(&a)).await?, 10);
+    assert_eq!(booked(&db, &slot_id(&b)).await?, 10);
     Ok(())
 }
 

@@ -22,6 +22,10 @@ pub(super) trait Engine {
     /// The SQL that reads instant column `column` as whole seconds since the Unix epoch.
     fn epoch(&self, column: &str) -> String;
 
+    /// What ends a `SELECT` that locks the rows it reads until the transaction ends:
+    /// ` FOR UPDATE` on PostgreSQL; nothing on SQLite, whose writer holds the whole database.
+    fn for_update(&self) -> &'static str;
+
     /// Takes the lock of one person (by ID hash) until the transaction ends, so that their
     /// bookings are counted and written one at a time. PostgreSQL: a transaction-scoped
     /// advisory lock on `hashtext(id_hash)`; SQLite: nothing, `BEGIN IMMEDIATE` already
@@ -46,6 +50,10 @@ impl Engine for sqlx::PgPool {
 
     fn epoch(&self, column: &str) -> String {
         format!("CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS BIGINT)")
+    }
+
+    fn for_update(&self) -> &'static str {
+        " FOR UPDATE"
     }
 
     async fn lock_person(
@@ -74,6 +82,10 @@ impl Engine for sqlx::SqlitePool {
 
     fn epoch(&self, column: &str) -> String {
         format!("CAST(strftime('%s', {column}) AS INTEGER)")
+    }
+
+    fn for_update(&self) -> &'static str {
+        ""
     }
 
     async fn lock_person(

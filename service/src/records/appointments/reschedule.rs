@@ -1,6 +1,7 @@
 //! Moving a booked appointment to another slot of its service, in one transaction: the new
 //! seat is taken first, then the old one released, so a full new slot leaves the appointment
-//! where it was, and two moves into the last seat cannot both win.
+//! where it was, and two moves into the last seat cannot both win. Both slot rows are locked
+//! in id order first, so that two moves in opposite directions cannot deadlock.
 
 use anyhow::{Context, anyhow};
 use sqlx::AssertSqlSafe;
@@ -119,6 +120,18 @@ pub async fn reschedule(
             .execute(&mut *tx)
             .await
             .context("materialising the new slot")?;
+        // Both slot rows, in id order: two moves in opposite directions then wait for each
+        // other instead of deadlocking.
+        let lock = format!(
+            "SELECT id FROM slots WHERE id IN ($1, $2) ORDER BY id{}",
+            pool.for_update()
+        );
+        let _: Vec<(String,)> = sqlx::query_as(AssertSqlSafe(lock))
+            .bind(&new_id)
+            .bind(&old_slot)
+            .fetch_all(&mut *tx)
+            .await
+            .context("locking the old and the new slot")?;
         let taken: Option<(i64,)> = sqlx::query_as(
             "UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity \
              RETURNING booked",
