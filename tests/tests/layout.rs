@@ -11,7 +11,8 @@ use anyhow::Context;
 use queuecall::records::{Db, RecordsSettings, settings_table};
 use queuecall_proto::v1::admin_service_client::AdminServiceClient;
 use queuecall_proto::v1::{
-    DeleteServiceRequest, DeleteWindowRequest, GetLayoutRequest, PutServiceRequest, ServiceLayout,
+    CallRule, DeleteServiceRequest, DeleteWindowRequest, GetLayoutRequest, PutServiceRequest,
+    PutWindowRequest, ServiceLayout, WindowLayout,
 };
 use queuecall_tests::{
     AppOptions, BRANCH, Code, PERMITS, StoreKind, TestApp, TestDatabase, WINDOW_PERMITS,
@@ -105,8 +106,27 @@ async fn a_change_made_through_one_replica_reaches_the_other_without_a_restart()
         (first.number.as_str(), second.number.as_str()),
         ("G001", "G002")
     );
-    // And back: a delete through B reaches A.
+    // A window for it, put through B, calls on A from the shared Redis queue.
     let mut admin_b = AdminServiceClient::new(b.channel().await);
+    admin_b
+        .put_window(PutWindowRequest {
+            branch_id: BRANCH.into(),
+            window: Some(WindowLayout {
+                number: 7,
+                name: "出入境窗口".into(),
+                service_ids: vec!["passports".into()],
+                call_rule: CallRule::OldestFirst as i32,
+                ..WindowLayout::default()
+            }),
+        })
+        .await?;
+    let start = Instant::now();
+    while a.open(7).await.is_err() {
+        anyhow::ensure!(start.elapsed() < REACH, "window 7 did not reach A");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(a.call(7).await?.id, first.id);
+    // And back: a delete through B reaches A.
     admin_b
         .delete_window(DeleteWindowRequest {
             branch_id: BRANCH.into(),
