@@ -29,6 +29,7 @@ macro_rules! suite {
                 a_holiday_has_no_slots_and_a_make_up_saturday_has_them,
                 two_hundred_concurrent_bookings_of_five_seats_book_five,
                 reschedule_cancel_and_list_a_persons_appointments,
+                a_persons_bookings_and_limits_outlive_a_restart,
             );
         }
     };
@@ -460,5 +461,36 @@ async fn reschedule_cancel_and_list_a_persons_appointments(
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].id, booked.id);
     assert_eq!(mine[0].state(), AppointmentState::Cancelled);
+    Ok(())
+}
+
+/// The ID hash key stays the same across a restart (configured on PostgreSQL, kept in the
+/// records file on SQLite): the person's appointments are found, and still count, afterwards.
+async fn a_persons_bookings_and_limits_outlive_a_restart(
+    records: RecordsSettings,
+) -> anyhow::Result<()> {
+    let (mut app, mut client) = spawn(records.clone()).await;
+    let booked = book(&mut client, &slot_id("20261130", "0900"), 8).await?;
+    app.shutdown_handle().shutdown();
+    app.wait_stopped(std::time::Duration::from_secs(10)).await?;
+    drop(app);
+    let (_app, mut client) = spawn(records).await;
+    let mine = client
+        .list_appointments(ListAppointmentsRequest {
+            id_number: resident_id(8),
+            branch_id: String::new(),
+        })
+        .await?
+        .into_inner()
+        .appointments;
+    assert_eq!(
+        mine.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+        [booked.id.as_str()]
+    );
+    assert_status(
+        book(&mut client, &slot_id("20261201", "0900"), 8).await,
+        Code::FailedPrecondition,
+        &["at most 1 active"],
+    );
     Ok(())
 }
