@@ -18,6 +18,10 @@ use queuecall_tests::{
 };
 use tonic::transport::Channel;
 
+// The history tests' throwaway PostgreSQL, which a test may stop and start again.
+#[path = "history/own_postgres.rs"]
+mod own_postgres;
+
 macro_rules! suite {
     ($name:ident, $fresh:path) => {
         mod $name {
@@ -492,5 +496,54 @@ async fn a_persons_bookings_and_limits_outlive_a_restart(
         Code::FailedPrecondition,
         &["at most 1 active"],
     );
+    Ok(())
+}
+
+/// The records database goes down: booking and listing answer UNAVAILABLE naming it and book
+/// nothing; once it is back, the retried booking (same key) books once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_records_database_out_of_reach_is_unavailable_and_books_nothing() -> anyhow::Result<()> {
+    let postgres = own_postgres::OwnPostgres::start()?;
+    let records = RecordsSettings::Postgres {
+        url: postgres.url(),
+        max_connections: 2,
+    };
+    let (_app, mut client) = spawn(records).await;
+    let slot = slot_id("20261130", "0900");
+    book(&mut client, &slot, 1).await?;
+    postgres.down()?;
+    assert_status(
+        client
+            .book_appointment(book_request(&slot, 2, "while-down"))
+            .await,
+        Code::Unavailable,
+        &["records database"],
+    );
+    assert_status(
+        slots(&mut client, MONDAY, "", false).await,
+        Code::Unavailable,
+        &["records database"],
+    );
+    postgres.up()?;
+    let mut retried = None;
+    for _ in 0..50 {
+        match client
+            .book_appointment(book_request(&slot, 2, "while-down"))
+            .await
+        {
+            Ok(answer) => {
+                retried = Some(answer.into_inner());
+                break;
+            }
+            Err(status) if status.code() == Code::Unavailable => {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let retried = retried.expect("the database came back");
+    assert!(!retried.replayed, "the failed attempt booked nothing");
+    let monday = slots(&mut client, MONDAY, "", false).await?;
+    assert_eq!(monday[0].remaining, SOCIAL_CAPACITY - 2);
     Ok(())
 }
