@@ -320,6 +320,31 @@ async fn bad_requests_name_the_field_and_change_nothing(
         Code::NotFound,
         &["appointment"],
     );
+    assert_status(
+        check_in(&mut client, By::CheckInCode("12345".to_owned())).await,
+        Code::InvalidArgument,
+        &["check_in_code"],
+    );
+    assert_status(
+        client
+            .check_in(CheckInRequest {
+                branch_id: BRANCH.to_owned(),
+                by: None,
+            })
+            .await,
+        Code::InvalidArgument,
+        &["check_in_code or id_number"],
+    );
+    assert_status(
+        client
+            .reschedule_appointment(RescheduleAppointmentRequest {
+                appointment_id: "0123abcd".to_owned(),
+                new_slot_id: "tomorrow".to_owned(),
+            })
+            .await,
+        Code::InvalidArgument,
+        &["new_slot_id"],
+    );
     // Nothing was booked.
     let monday_slots = slots(&mut client, MONDAY, "", false).await?;
     assert!(monday_slots.iter().all(|s| s.remaining == SOCIAL_CAPACITY));
