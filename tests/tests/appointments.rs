@@ -34,6 +34,7 @@ macro_rules! suite {
                 two_hundred_concurrent_bookings_of_five_seats_book_five,
                 reschedule_cancel_and_list_a_persons_appointments,
                 a_persons_bookings_and_limits_outlive_a_restart,
+                twenty_concurrent_check_ins_issue_one_ticket,
             );
         }
     };
@@ -521,6 +522,39 @@ async fn a_persons_bookings_and_limits_outlive_a_restart(
         Code::FailedPrecondition,
         &["at most 1 active"],
     );
+    Ok(())
+}
+
+/// A kiosk that retries while the first check-in is still running: every answer names the
+/// same ticket, one of them is the check-in itself, the others replays, and one ticket waits.
+async fn twenty_concurrent_check_ins_issue_one_ticket(
+    records: RecordsSettings,
+) -> anyhow::Result<()> {
+    let (app, mut client) = spawn(records).await;
+    let booked = book(&mut client, &slot_id("20261130", "0900"), 9).await?;
+    app.clock.set(shanghai(2026, 11, 30, 8, 50));
+    let tasks: Vec<_> = (0..20)
+        .map(|n| {
+            let mut client = client.clone();
+            let by = if n % 2 == 0 {
+                By::CheckInCode(booked.check_in_code.clone())
+            } else {
+                By::IdNumber(resident_id(9))
+            };
+            tokio::spawn(async move { check_in(&mut client, by).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await??);
+    }
+    let tickets: std::collections::BTreeSet<String> = answers
+        .iter()
+        .filter_map(|a| a.ticket.as_ref().map(|t| t.id.clone()))
+        .collect();
+    assert_eq!(tickets.len(), 1, "{tickets:?}");
+    assert_eq!(answers.iter().filter(|a| !a.replayed).count(), 1);
+    assert_eq!(app.api.waiting(SOCIAL).await?.len(), 1);
     Ok(())
 }
 
