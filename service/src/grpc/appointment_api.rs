@@ -149,5 +149,20 @@ mod tests {
             "{bad_id}"
         );
         assert!(parse::idempotency_key("has space").is_err());
+        let range = |from: &str, to: &str| {
+            convert::list_slots(&queuecall_proto::v1::ListAvailableSlotsRequest {
+                branch_id: "b".into(),
+                service_id: "s".into(),
+                from_date: from.into(),
+                to_date: to.into(),
+                include_unavailable: false,
+            })
+        };
+        assert!(range("2026-12-01", "").is_ok());
+        assert!(range("2026-12-01", "2027-01-31").is_ok(), "62 days");
+        for (from, to) in [("2026-12-01", "2026-11-30"), ("2026-12-01", "2027-02-01")] {
+            let err = range(from, to).expect_err("a bad range");
+            assert!(err.to_string().starts_with("to_date:"), "{err}");
+        }
     }
 }

@@ -8,7 +8,7 @@ use queuecall_proto::v1 as pb;
 use super::convert::timestamp;
 use super::parse;
 use crate::appointments::{BookInput, CheckInBy, SlotView};
-use crate::booking::SlotId;
+use crate::booking::{MAX_RANGE_DAYS, SlotId};
 use crate::domain::identity::{CitizenName, CreditCode, ResidentId};
 use crate::domain::{BranchId, Phone};
 use crate::error::{QueueError, QueueResult};
@@ -47,6 +47,19 @@ pub fn list_slots(
     } else {
         date("to_date", &req.to_date)?
     };
+    if to < from {
+        return Err(QueueError::invalid(
+            "to_date",
+            format!("{to} is before from_date {from}"),
+        ));
+    }
+    let days = (to - from).num_days() + 1;
+    if days > MAX_RANGE_DAYS {
+        return Err(QueueError::invalid(
+            "to_date",
+            format!("the range spans {days} days; at most {MAX_RANGE_DAYS} may be asked at once"),
+        ));
+    }
     Ok((
         parse::branch(&req.branch_id)?,
         parse::service("service_id", &req.service_id)?,
