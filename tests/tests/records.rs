@@ -161,7 +161,7 @@ async fn the_migrate_subcommand_migrates_and_exits_zero(
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(output.status.success(), "exit {}: {stderr}", output.status);
         assert!(
-            stdout.starts_with("migrations applied version=2 "),
+            stdout.starts_with("migrations applied version=5 "),
             "stdout: {stdout}"
         );
     }
