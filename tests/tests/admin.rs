@@ -601,13 +601,20 @@ async fn apply_hall_replaces_the_whole_layout_and_the_queue_follows() -> anyhow:
     let app = spawn_app(StoreKind::Embedded).await;
     let mut admin = admin(&app).await;
     let before = layout(&mut admin).await.layout_version;
-    let applied = admin
-        .apply_hall(ApplyHallRequest {
-            text: queuecall::hall::demo::YAML.to_owned(),
-            format: HallFormat::Unspecified as i32,
-        })
-        .await?
-        .into_inner();
+    let demo = ApplyHallRequest {
+        text: queuecall::hall::demo::YAML.to_owned(),
+        format: HallFormat::Unspecified as i32,
+    };
+    // The demo hall drops the test centre: refused while a ticket waits there.
+    let waiting = app.take(TAX).await?;
+    assert_status(
+        admin.apply_hall(demo.clone()).await,
+        Code::FailedPrecondition,
+        &["drops service 'tax'", "1 waiting"],
+    );
+    assert_eq!(layout(&mut admin).await.layout_version, before);
+    app.cancel(&waiting.id).await?;
+    let applied = admin.apply_hall(demo).await?.into_inner();
     assert_eq!(applied.layout_version, before + 1);
     let ids: Vec<&str> = applied.branches.iter().map(|b| b.id.as_str()).collect();
     assert_eq!(ids, ["district-centre", "village-xixia"]);

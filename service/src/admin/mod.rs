@@ -198,15 +198,56 @@ impl Admin {
     }
 
     /// Replaces the whole layout with a hall file's; the file's error (field and line) is
-    /// INVALID_ARGUMENT on `text`.
+    /// INVALID_ARGUMENT on `text`. Refused, like the deletes, when the file drops a service
+    /// that tickets wait for or a window that holds a ticket.
     pub async fn apply_hall(&self, text: &str, format: HallFormat) -> QueueResult<Layout> {
         let hall =
             parse(text, format).map_err(|err| QueueError::invalid("text", format!("{err:#}")))?;
+        self.refuse_dropping_live(&hall).await?;
         let changed = self.change(move |_| Ok((hall, ()))).await?;
         Ok(Layout {
             hall: changed.hall,
             version: changed.version,
         })
+    }
+}
+
+impl Admin {
+    /// FAILED_PRECONDITION when `next` lacks a service of the running layout that has
+    /// waiting tickets, or a window that holds a ticket.
+    async fn refuse_dropping_live(&self, next: &Hall) -> QueueResult<()> {
+        let current = self.queue.hall();
+        for (id, branch) in &current.branches {
+            let kept = next.branch(id);
+            let dropped_service = |s: &&Service| kept.and_then(|k| k.service(&s.id)).is_none();
+            let dropped_window = |w: &&Window| kept.and_then(|k| k.window(w.number)).is_none();
+            let services: Vec<&Service> = branch.services.iter().filter(dropped_service).collect();
+            let windows: Vec<&Window> = branch.windows.iter().filter(dropped_window).collect();
+            if services.is_empty() && windows.is_empty() {
+                continue;
+            }
+            let info = self.queue.branch_info(id).await?;
+            for status in &info.services {
+                if status.status.waiting > 0 && services.iter().any(|s| s.id == status.service.id) {
+                    return Err(QueueError::FailedPrecondition(format!(
+                        "the hall file drops service '{}' of branch '{id}', which has {} waiting ticket(s); serve, transfer or cancel them first",
+                        status.service.id, status.status.waiting
+                    )));
+                }
+            }
+            for window in &info.windows {
+                if let Some(ticket) = &window.current
+                    && windows.iter().any(|w| w.number == window.number)
+                {
+                    return Err(QueueError::FailedPrecondition(format!(
+                        "the hall file drops window {} of branch '{id}', which holds ticket {}; complete it first",
+                        window.number,
+                        ticket.number()
+                    )));
+                }
+            }
+        }
+        Ok(())
     }
 }
 

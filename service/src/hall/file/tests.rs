@@ -314,3 +314,34 @@ fn the_integration_tests_hall_file_parses_with_its_booking_settings() {
     assert_eq!(branch.calendar.schedule_of(date(12, 2)), None);
     assert_eq!(branch.calendar.schedule_of(date(12, 5)), Some(Weekday::Wed));
 }
+
+#[test]
+fn toml_files_carry_appointments_and_calendar_with_quoted_dates() {
+    let text = format!(
+        "{GOOD_TOML}{}",
+        r#"
+[branches.services.appointments]
+weekdays = ["mon", "fri"]
+time_ranges = ["09:00-11:00"]
+slot_minutes = 60
+capacity = 2
+open_ahead_days = 7
+
+[[branches.calendar]]
+year = 2026
+holidays = ["2026-10-01"]
+make_up_days = [{ date = "2026-10-10", follows = "fri" }]
+"#
+    );
+    let hall = parse(&text, HallFormat::Toml).unwrap_or_else(|e| panic!("{e:#}"));
+    let branch = hall.branches.values().next().expect("branch");
+    // The appointments table belongs to the last service listed before it (tax).
+    let tax = branch.services.last().expect("tax");
+    let booking = tax.appointments.as_ref().expect("bookable");
+    assert_eq!(booking.template.day_slots().len(), 2);
+    let date = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).expect("date");
+    assert_eq!(branch.calendar.schedule_of(date(10, 1)), None);
+    let unquoted = text.replace("\"2026-10-01\"", "2026-10-01");
+    let msg = format!("{:#}", parse(&unquoted, HallFormat::Toml).expect_err("bad"));
+    assert!(msg.contains("holidays"), "{msg}");
+}
