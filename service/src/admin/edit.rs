@@ -220,3 +220,7 @@ pub fn set_calendar(hall: &Hall, branch_id: &BranchId, year: CalendarYear) -> Qu
         Ok(())
     })
 }
+
+#[cfg(test)]
+#[path = "edit_tests.rs"]
+mod tests;

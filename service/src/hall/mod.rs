@@ -287,3 +287,18 @@ pub struct Window {
     pub services: Vec<ServiceId>,
     pub rule: CallRule,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Hall, HallHandle};
+
+    #[test]
+    fn a_handle_never_goes_back_to_an_older_layout() {
+        let handle = HallHandle::at_version(Hall::default(), 3);
+        assert!(!handle.replace_if_newer(crate::hall::demo::hall(), 3));
+        assert!(!handle.replace_if_newer(crate::hall::demo::hall(), 2));
+        assert!(handle.load().branches.is_empty());
+        assert!(handle.replace_if_newer(crate::hall::demo::hall(), 4));
+        assert_eq!((handle.version(), handle.load().branches.len()), (4, 2));
+    }
+}
