@@ -75,12 +75,9 @@ async fn serves_health_and_reflection_then_stops_in_order() {
 
     let serving = ServingStatus::Serving as i32;
     assert_eq!(health(addr, "").await.expect("health"), serving);
-    assert_eq!(
-        health(addr, "queuecall.v1.QueueService")
-            .await
-            .expect("health"),
-        serving
-    );
+    for service in ["queuecall.v1.QueueService", "queuecall.v1.AdminService"] {
+        assert_eq!(health(addr, service).await.expect("health"), serving);
+    }
 
     let MessageResponse::ListServicesResponse(list) =
         reflect(addr, MessageRequest::ListServices(String::new())).await
@@ -88,10 +85,9 @@ async fn serves_health_and_reflection_then_stops_in_order() {
         panic!("expected a service list");
     };
     let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
-    assert!(
-        names.contains(&"queuecall.v1.QueueService".to_owned()),
-        "{names:?}"
-    );
+    for service in ["queuecall.v1.QueueService", "queuecall.v1.AdminService"] {
+        assert!(names.contains(&service.to_owned()), "{names:?}");
+    }
     assert!(
         names.contains(&"grpc.health.v1.Health".to_owned()),
         "{names:?}"
@@ -108,18 +104,23 @@ async fn serves_health_and_reflection_then_stops_in_order() {
 
     stop.shutdown();
     let not_serving = ServingStatus::NotServing as i32;
-    let mut seen = false;
-    for _ in 0..50 {
-        match health(addr, "queuecall.v1.QueueService").await {
-            Ok(status) if status == not_serving => {
-                seen = true;
-                break;
+    for service in ["queuecall.v1.QueueService", "queuecall.v1.AdminService"] {
+        let mut seen = false;
+        for _ in 0..50 {
+            match health(addr, service).await {
+                Ok(status) if status == not_serving => {
+                    seen = true;
+                    break;
+                }
+                Ok(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+                Err(_) => break,
             }
-            Ok(_) => tokio::time::sleep(Duration::from_millis(20)).await,
-            Err(_) => break,
         }
+        assert!(
+            seen,
+            "{service} health must turn NOT_SERVING during the drain"
+        );
     }
-    assert!(seen, "health must turn NOT_SERVING during the drain");
     tokio::time::timeout(Duration::from_secs(10), running)
         .await
         .expect("stops after the drain")
