@@ -105,6 +105,10 @@ async fn hall_apply(settings: &Settings, path: &std::path::Path) -> anyhow::Resu
     db.migrate().await?;
     let version = queuecall::records::layout::save_hall(&db, &hall).await?;
     db.close().await;
+    // Replicas on the same Redis reload at once; the others at their next poll.
+    if let Some(signal) = queuecall::startup::layout_signal(&settings.store)? {
+        signal.publish(version).await;
+    }
     println!(
         "hall applied layout_version={version} branches={} records={}",
         hall.branches.len(),

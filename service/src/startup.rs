@@ -39,6 +39,7 @@ use crate::config::{Settings, StoreSettings, mask_url};
 use crate::display::Display;
 use crate::domain::identity::IdHasher;
 use crate::grpc::{AdminApi, AppointmentApi, DisplayApi, HistoryApi, QueueApi};
+use crate::hall::signal::LayoutSignal;
 use crate::hall::{self, HallHandle};
 use crate::history::Recorder;
 use crate::http::{HttpServer, HttpState};
@@ -90,6 +91,7 @@ pub struct Application {
     records: Db,
     id_hasher: IdHasher,
     layout_poll: Duration,
+    layout_signal: Option<LayoutSignal>,
     drain: Duration,
     shutdown: ShutdownHandle,
 }
@@ -136,6 +138,7 @@ impl Application {
             records,
             id_hasher,
             layout_poll: settings.records.layout_poll,
+            layout_signal: layout_signal(&settings.store)?,
             drain: Duration::from_secs(settings.shutdown.drain_seconds),
             shutdown: ShutdownHandle::new(),
         })
@@ -192,6 +195,7 @@ impl Application {
             records,
             id_hasher,
             layout_poll,
+            layout_signal,
             drain,
             shutdown,
         } = self;
@@ -230,6 +234,7 @@ impl Application {
             records.clone(),
             Arc::clone(queue.hall_handle()),
             layout_poll,
+            layout_signal.clone(),
             {
                 let shutdown = shutdown.clone();
                 async move { shutdown.requested().await }
@@ -274,7 +279,7 @@ impl Application {
             .add_service(reflection_v1alpha)
             .add_service(HistoryServiceServer::new(history_api))
             .add_service(AdminServiceServer::new(AdminApi::new(Arc::new(
-                Admin::new(records.clone(), Arc::clone(&queue)),
+                Admin::new(records.clone(), Arc::clone(&queue)).with_signal(layout_signal),
             ))))
             .add_service(AppointmentServiceServer::new(AppointmentApi::new(
                 appointments,
@@ -311,6 +316,17 @@ impl Application {
         records.close().await;
         tracing::info!("stopped");
         Ok(())
+    }
+}
+
+/// On Redis, the pub/sub channel that tells the replicas sharing it about a layout change.
+pub fn layout_signal(store: &StoreSettings) -> anyhow::Result<Option<LayoutSignal>> {
+    match store {
+        StoreSettings::Embedded { .. } => Ok(None),
+        StoreSettings::Redis { url, key_prefix } => Ok(Some(
+            LayoutSignal::redis(url, key_prefix)
+                .with_context(|| format!("the Redis store {}", mask_url(url)))?,
+        )),
     }
 }
 

@@ -25,8 +25,12 @@ const REACH: Duration = Duration::from_secs(10);
 
 /// `records.layout_poll_ms: 100`, and `hall_file` when given.
 fn extra(hall: Option<&Path>) -> Mapping {
+    extra_polling(100, hall)
+}
+
+fn extra_polling(poll_ms: u64, hall: Option<&Path>) -> Mapping {
     let mut records = Mapping::new();
-    records.insert("layout_poll_ms".into(), 100u64.into());
+    records.insert("layout_poll_ms".into(), poll_ms.into());
     let mut root = Mapping::new();
     root.insert("records".into(), Value::Mapping(records));
     if let Some(path) = hall {
@@ -141,6 +145,58 @@ async fn a_change_made_through_one_replica_reaches_the_other_without_a_restart()
         .await?;
     until_known(&a, PERMITS, false).await?;
     assert_status(a.take(PERMITS).await, Code::NotFound, &[PERMITS]);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_redis_replicas_reload_at_once_without_waiting_for_their_poll() -> anyhow::Result<()> {
+    // Polls every ten minutes: only the Redis signal can bring a change within seconds.
+    let database = fresh_postgres().await?;
+    let slow = || extra_polling(600_000, None);
+    let a = spawn_app_configured(
+        AppOptions {
+            records: Some(database.settings()),
+            ..AppOptions::new(StoreKind::Redis)
+        },
+        slow(),
+    )
+    .await;
+    let b = spawn_app_configured(
+        AppOptions {
+            records: Some(database.settings()),
+            ..a.replica_options()
+        },
+        slow(),
+    )
+    .await;
+    // Let B subscribe (it looks once when it does; nothing is new yet).
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    put_service(&a, "passports", "G").await?;
+    until_known(&b, "passports", true).await?;
+    // `hall apply` from a shell on the same Redis signals too.
+    let (url, prefix) = a.redis_prefix().context("A made the prefix")?;
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("hall.yaml");
+    let text = std::fs::read_to_string(hall_file())?.replacen(
+        "      - id: tax\n",
+        "      - id: visas\n        name: 签证\n        prefix: V\n        daily_limit: 9\n        avg_service_seconds: 60\n      - id: tax\n",
+        1,
+    );
+    std::fs::write(&file, text)?;
+    let mut env = database.env();
+    env.extend([
+        ("QUEUECALL_STORE__KIND", "redis".to_owned()),
+        ("QUEUECALL_STORE__URL", url.to_owned()),
+        ("QUEUECALL_STORE__KEY_PREFIX", prefix.to_owned()),
+    ]);
+    let output = run_binary(&["hall", "apply", &file.to_string_lossy()], &env).await?;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    until_known(&a, "visas", true).await?;
+    until_known(&b, "visas", true).await?;
     Ok(())
 }
 

@@ -17,6 +17,7 @@ use crate::booking::CalendarYear;
 use crate::domain::{BranchId, ServiceId, WindowNo};
 use crate::error::{QueueError, QueueResult};
 use crate::hall::file::{HallFormat, parse};
+use crate::hall::signal::LayoutSignal;
 use crate::hall::{Branch, Hall, HallHandle, Service, Window};
 use crate::queue::Queue;
 use crate::records::Db;
@@ -36,11 +37,22 @@ pub struct Layout {
 pub struct Admin {
     db: Db,
     queue: Arc<Queue>,
+    signal: Option<LayoutSignal>,
 }
 
 impl Admin {
     pub fn new(db: Db, queue: Arc<Queue>) -> Self {
-        Self { db, queue }
+        Self {
+            db,
+            queue,
+            signal: None,
+        }
+    }
+
+    /// Also publishes each change on `signal` (Redis), so other replicas reload at once.
+    pub fn with_signal(mut self, signal: Option<LayoutSignal>) -> Self {
+        self.signal = signal;
+        self
     }
 
     fn handle(&self) -> &Arc<HallHandle> {
@@ -55,6 +67,9 @@ impl Admin {
         let changed = change_hall(&self.db, change).await?;
         self.handle()
             .replace_if_newer(changed.hall.clone(), changed.version);
+        if let Some(signal) = &self.signal {
+            signal.publish(changed.version).await;
+        }
         Ok(changed)
     }
 

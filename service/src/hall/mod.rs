@@ -6,6 +6,7 @@
 
 pub mod demo;
 pub mod file;
+pub mod signal;
 pub mod sync;
 
 use std::collections::BTreeMap;

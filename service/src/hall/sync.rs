@@ -1,6 +1,7 @@
 //! The records database is the source of the running layout. At start-up, [`prepare`]
-//! seeds or applies it and reads it; while serving, [`follow`] polls `layout_version` and
-//! swaps a newer layout into the [`HallHandle`].
+//! seeds or applies it and reads it; while serving, [`follow`] polls `layout_version` (and,
+//! on Redis, looks at once when a [`LayoutSignal`] arrives) and swaps a newer layout into the
+//! [`HallHandle`].
 //!
 //! The start-up rule, so that a restart never reverts changes made through the AdminService
 //! or `queuecall hall apply`:
@@ -17,7 +18,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sha2::{Digest, Sha256};
+use tokio::sync::Notify;
 
+use super::signal::LayoutSignal;
 use super::{Hall, HallHandle, demo, file};
 use crate::records::Db;
 use crate::records::layout::{
@@ -78,26 +81,33 @@ pub async fn prepare(db: &Db, hall_file: Option<&Path>) -> anyhow::Result<(Hall,
     Ok((hall, version))
 }
 
-/// Every `every`, until `stop` resolves: reads `layout_version` and, when it is newer than
-/// the handle's, loads the layout and swaps it in. A failed poll is logged and retried.
+/// Every `every`, and whenever `signal` (Redis pub/sub) says a layout was written, until
+/// `stop` resolves: reads `layout_version` and, when it is newer than the handle's, loads the
+/// layout and swaps it in. A failed poll is logged and retried.
 pub async fn follow(
     db: Db,
     handle: Arc<HallHandle>,
     every: Duration,
+    signal: Option<LayoutSignal>,
     stop: impl std::future::Future<Output = ()>,
 ) {
+    let changed = Arc::new(Notify::new());
+    let listening = signal.map(|signal| tokio::spawn(signal.listen(Arc::clone(&changed))));
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(stop);
     loop {
         tokio::select! {
-            _ = ticks.tick() => {
-                if let Err(err) = reload_if_newer(&db, &handle).await {
-                    tracing::warn!(error = format!("{err:#}"), "layout poll failed; retrying");
-                }
-            }
+            _ = ticks.tick() => {}
+            () = changed.notified() => {}
             () = &mut stop => break,
         }
+        if let Err(err) = reload_if_newer(&db, &handle).await {
+            tracing::warn!(error = format!("{err:#}"), "layout poll failed; retrying");
+        }
+    }
+    if let Some(listening) = listening {
+        listening.abort();
     }
 }
 
