@@ -515,10 +515,11 @@ async fn admin_apply_replaces_the_layout_with_a_hall_file() -> anyhow::Result<()
 
     let applied = applied.assert_success();
     assert!(applied.starts_with("applied: layout version "), "{applied}");
+    // The branches in the order of their ids.
     assert!(
         applied
             .trim_end()
-            .ends_with(", 3 branches (test-centre, busy-centre, village-station)"),
+            .ends_with(", 3 branches (busy-centre, test-centre, village-station)"),
         "{applied}"
     );
     let village = ctl(&app, &["admin", "layout", VILLAGE]).await;
