@@ -154,13 +154,13 @@ fn branch_lines(branch: &pb::BranchLayout) -> Vec<String> {
     out
 }
 
-/// `calendar 2026: holidays 2026-10-01 2026-10-02; make-up days 2026-10-10 (mon)`; `-` for
-/// none of either.
+/// `calendar 2026: holidays 2026-09-25 2026-10-01–2026-10-07; make-up days 2026-10-10 (mon)`
+/// (three or more consecutive holidays as a range); `-` for none of either.
 pub fn calendar_line(year: &pb::CalendarYear) -> String {
     let holidays = if year.holidays.is_empty() {
         "-".to_owned()
     } else {
-        year.holidays.join(" ")
+        date_runs(&year.holidays).join(" ")
     };
     let make_up: Vec<String> = year
         .make_up_days
@@ -176,6 +176,32 @@ pub fn calendar_line(year: &pb::CalendarYear) -> String {
         "calendar {}: holidays {holidays}; make-up days {make_up}",
         year.year
     )
+}
+
+/// Dates in their order, runs of three or more consecutive days as `first–last`; a date that
+/// is not `YYYY-MM-DD` stands alone.
+fn date_runs(dates: &[String]) -> Vec<String> {
+    let parse = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < dates.len() {
+        let mut j = i;
+        while j + 1 < dates.len()
+            && matches!(
+                (parse(&dates[j]), parse(&dates[j + 1])),
+                (Some(a), Some(b)) if a.succ_opt() == Some(b)
+            )
+        {
+            j += 1;
+        }
+        if j - i >= 2 {
+            out.push(format!("{}–{}", dates[i], dates[j]));
+        } else {
+            out.extend(dates[i..=j].iter().cloned());
+        }
+        i = j + 1;
+    }
+    out
 }
 
 /// What ApplyHall did: `applied: layout version 8, 3 branches (a, b, c)`.

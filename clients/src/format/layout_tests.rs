@@ -135,3 +135,26 @@ fn apply_and_put_answers() {
         "calendar 2027: holidays -; make-up days -"
     );
 }
+
+#[test]
+fn runs_of_holidays_read_as_ranges() {
+    let year = pb::CalendarYear {
+        year: 2026,
+        holidays: [
+            "2026-09-25",
+            "2026-09-26",
+            "2026-10-01",
+            "2026-10-02",
+            "2026-10-03",
+            "2026-10-04",
+            "someday",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        make_up_days: Vec::new(),
+    };
+    assert_eq!(
+        calendar_line(&year),
+        "calendar 2026: holidays 2026-09-25 2026-09-26 2026-10-01–2026-10-04 someday; make-up days -"
+    );
+}

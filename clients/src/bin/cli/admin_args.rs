@@ -16,7 +16,8 @@ Output:
   a services table (SERVICE PREFIX DAILY LIMIT APPOINTMENTS NAME, appointments as
   `mon-fri 09:00–12:00 13:30–17:00, 30 min × 5` or `-`), a windows table
   (WINDOW RULE SERVICES NAME) and a line per calendar year
-  (`calendar 2026: holidays 2026-10-01 …; make-up days 2026-10-10 (mon)`).
+  (`calendar 2026: holidays 2026-09-25 2026-10-01–2026-10-07; make-up days 2026-10-10 (mon)`,
+  three or more consecutive holidays as a range).
   apply prints `applied: layout version <n>, <k> branches (<ids>)`.
   put-service and put-window print `service <id> of <branch> created, layout version <n>`
   (or `updated`); calendar prints the year's calendar line and the layout version.";
