@@ -40,7 +40,7 @@ pub use display::{
 };
 pub use history::{duration, group_name, percent, rating, statistics};
 pub use layout::{
-    applied, booking, calendar_line, call_rule, layout, level, put, weekday, weekdays,
+    applied, booking, branch_done, calendar_line, call_rule, done, layout, level, weekday, weekdays,
 };
 pub use queue::queue;
 

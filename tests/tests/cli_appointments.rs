@@ -616,3 +616,141 @@ async fn reschedule_then_cancel_gives_the_seats_back() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// Runs `queuecallctl --server <app> --branch town-2 <args…>`.
+async fn at_town(app: &TestApp, args: &[&str]) -> CliOutput {
+    let mut all = vec!["--branch", "town-2"];
+    all.extend_from_slice(args);
+    run_cli(&app.url(), &all).await
+}
+
+#[tokio::test]
+async fn admin_builds_a_branch_and_takes_it_down_again() -> anyhow::Result<()> {
+    let app = spawn_app(StoreKind::Embedded).await;
+
+    let branch = ctl(
+        &app,
+        &[
+            "admin",
+            "put-branch",
+            "town-2",
+            "--name",
+            "湖塘镇便民服务中心",
+            "--level",
+            "town",
+            "--parent",
+            BRANCH,
+        ],
+    )
+    .await;
+    let service = at_town(
+        &app,
+        &[
+            "admin",
+            "put-service",
+            "licences",
+            "--name",
+            "营业执照",
+            "--prefix",
+            "L",
+        ],
+    )
+    .await;
+    let window = at_town(
+        &app,
+        &[
+            "admin",
+            "put-window",
+            "1",
+            "--name",
+            "窗口1",
+            "--services",
+            "licences",
+        ],
+    )
+    .await;
+    let shown = ctl(&app, &["admin", "layout", "town-2"]).await;
+
+    assert!(
+        branch
+            .assert_success()
+            .starts_with("branch town-2 created, layout version "),
+        "{branch:?}"
+    );
+    assert!(
+        service
+            .assert_success()
+            .starts_with("service licences of town-2 created, layout version "),
+        "{service:?}"
+    );
+    assert!(
+        window
+            .assert_success()
+            .starts_with("window 1 of town-2 created, layout version "),
+        "{window:?}"
+    );
+    let shown = shown.assert_success();
+    assert!(
+        shown.contains(
+            "\nbranch town-2 (湖塘镇便民服务中心), town, parent test-centre, Asia/Shanghai\n"
+        ),
+        "{shown}"
+    );
+    assert_eq!(row(shown, "licences")[1..4], ["L", "300", "-"], "{shown}");
+    assert_eq!(
+        row(shown, "1")[1..3],
+        ["oldest-first", "licences"],
+        "{shown}"
+    );
+
+    // The running service serves the new branch once it has reloaded the layout.
+    let taken = run_cli_until(
+        &app.url(),
+        &["--branch", "town-2", "take", "licences"],
+        |out| out.status.success(),
+    )
+    .await;
+    assert!(
+        taken
+            .assert_success()
+            .starts_with("L001 waiting for licences\n"),
+        "{taken:?}"
+    );
+    let busy_service = at_town(&app, &["admin", "delete-service", "licences"]).await;
+    let busy_branch = ctl(&app, &["admin", "delete-branch", "town-2"]).await;
+    assert_eq!(busy_service.status.code(), Some(2), "{busy_service:?}");
+    assert!(
+        busy_service
+            .stderr
+            .starts_with("error: failed_precondition: "),
+        "{busy_service:?}"
+    );
+    assert_eq!(busy_branch.status.code(), Some(2), "{busy_branch:?}");
+
+    at_town(&app, &["cancel", "L001"]).await.assert_success();
+    let no_window = at_town(&app, &["admin", "delete-window", "1"]).await;
+    let no_service = at_town(&app, &["admin", "delete-service", "licences"]).await;
+    let no_branch = ctl(&app, &["admin", "delete-branch", "town-2"]).await;
+    let all = ctl(&app, &["admin", "layout"]).await;
+
+    assert!(
+        no_window
+            .assert_success()
+            .starts_with("window 1 of town-2 deleted, layout version "),
+        "{no_window:?}"
+    );
+    assert!(
+        no_service
+            .assert_success()
+            .starts_with("service licences of town-2 deleted, layout version "),
+        "{no_service:?}"
+    );
+    assert!(
+        no_branch
+            .assert_success()
+            .starts_with("branch town-2 deleted, layout version "),
+        "{no_branch:?}"
+    );
+    assert!(!all.assert_success().contains("town-2"), "{all:?}");
+    Ok(())
+}

@@ -52,6 +52,56 @@ impl AdminClient {
         })
     }
 
+    /// Creates a branch or changes its name, level, parent, time zone or announcements (its
+    /// services, windows and calendar are left as they are).
+    pub async fn put_branch(
+        &mut self,
+        branch: pb::BranchLayout,
+    ) -> Result<pb::PutBranchResponse, ClientError> {
+        let message = pb::PutBranchRequest {
+            branch: Some(branch),
+        };
+        let answer = self.inner.put_branch(self.request(message)).await?;
+        let answer = answer.into_inner();
+        if answer.branch.is_none() {
+            return Err(ClientError::missing("branch"));
+        }
+        Ok(answer)
+    }
+
+    /// Deletes a branch with its services and windows; returns the new layout version.
+    pub async fn delete_branch(&mut self, branch: &str) -> Result<i64, ClientError> {
+        let message = pb::DeleteBranchRequest {
+            branch_id: branch.to_owned(),
+        };
+        let answer = self.inner.delete_branch(self.request(message)).await?;
+        Ok(answer.into_inner().layout_version)
+    }
+
+    /// Deletes a service of `branch`; returns the new layout version.
+    pub async fn delete_service(
+        &mut self,
+        branch: &str,
+        service: &str,
+    ) -> Result<i64, ClientError> {
+        let message = pb::DeleteServiceRequest {
+            branch_id: branch.to_owned(),
+            service_id: service.to_owned(),
+        };
+        let answer = self.inner.delete_service(self.request(message)).await?;
+        Ok(answer.into_inner().layout_version)
+    }
+
+    /// Deletes a window of `branch`; returns the new layout version.
+    pub async fn delete_window(&mut self, branch: &str, window: u32) -> Result<i64, ClientError> {
+        let message = pb::DeleteWindowRequest {
+            branch_id: branch.to_owned(),
+            window,
+        };
+        let answer = self.inner.delete_window(self.request(message)).await?;
+        Ok(answer.into_inner().layout_version)
+    }
+
     /// Creates or replaces a service of `branch`; returns it as stored, the new layout
     /// version and whether it was created.
     pub async fn put_service(

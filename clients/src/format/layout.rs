@@ -218,10 +218,15 @@ pub fn applied(layout: &Layout) -> String {
     )
 }
 
-/// `service tax of district-centre created, layout version 9` (or `updated`).
-pub fn put(what: &str, id: &str, branch: &str, created: bool, version: i64) -> String {
-    let done = if created { "created" } else { "updated" };
+/// `service tax of district-centre created, layout version 9` (`done`: created, updated,
+/// deleted).
+pub fn done(what: &str, id: &str, branch: &str, done: &str, version: i64) -> String {
     format!("{what} {id} of {branch} {done}, layout version {version}")
+}
+
+/// `branch town-1 created, layout version 9`.
+pub fn branch_done(branch: &str, done: &str, version: i64) -> String {
+    format!("branch {branch} {done}, layout version {version}")
 }
 
 #[cfg(test)]

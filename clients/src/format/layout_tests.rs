@@ -119,12 +119,16 @@ fn apply_and_put_answers() {
         "applied: layout version 7, 1 branch (district-centre)"
     );
     assert_eq!(
-        put("service", "tax", "district-centre", true, 9),
+        done("service", "tax", "district-centre", "created", 9),
         "service tax of district-centre created, layout version 9"
     );
     assert_eq!(
-        put("window", "5", "b1", false, 10),
-        "window 5 of b1 updated, layout version 10"
+        done("window", "5", "b1", "deleted", 10),
+        "window 5 of b1 deleted, layout version 10"
+    );
+    assert_eq!(
+        branch_done("town-1", "updated", 11),
+        "branch town-1 updated, layout version 11"
     );
     let empty = pb::CalendarYear {
         year: 2027,

@@ -21,6 +21,44 @@ pub async fn admin(server: &str, branch: &str, action: AdminAction) -> Result<St
             let layout = client.apply_hall(text, hall_format(&hall_file)).await?;
             Ok(format::applied(&layout))
         }
+        AdminAction::PutBranch(args) => {
+            let id = args.id.clone();
+            let current = client
+                .layout(None)
+                .await?
+                .branches
+                .into_iter()
+                .find(|b| b.id == id);
+            let put = args
+                .apply_to(current)
+                .map_err(ClientError::InvalidArgument)?;
+            let put = client.put_branch(put).await?;
+            Ok(format::branch_done(
+                &id,
+                done(put.created),
+                put.layout_version,
+            ))
+        }
+        AdminAction::DeleteBranch { deleted } => {
+            let version = client.delete_branch(&deleted).await?;
+            Ok(format::branch_done(&deleted, "deleted", version))
+        }
+        AdminAction::DeleteService { service } => {
+            let version = client.delete_service(branch, &service).await?;
+            Ok(format::done(
+                "service", &service, branch, "deleted", version,
+            ))
+        }
+        AdminAction::DeleteWindow { number } => {
+            let version = client.delete_window(branch, number).await?;
+            Ok(format::done(
+                "window",
+                &number.to_string(),
+                branch,
+                "deleted",
+                version,
+            ))
+        }
         AdminAction::PutService(args) => {
             let id = args.service.clone();
             let current = client
@@ -34,11 +72,11 @@ pub async fn admin(server: &str, branch: &str, action: AdminAction) -> Result<St
                 .apply_to(current)
                 .map_err(ClientError::InvalidArgument)?;
             let put = client.put_service(branch, service).await?;
-            Ok(format::put(
+            Ok(format::done(
                 "service",
                 &id,
                 branch,
-                put.created,
+                done(put.created),
                 put.layout_version,
             ))
         }
@@ -55,11 +93,11 @@ pub async fn admin(server: &str, branch: &str, action: AdminAction) -> Result<St
                 .apply_to(current)
                 .map_err(ClientError::InvalidArgument)?;
             let put = client.put_window(branch, window).await?;
-            Ok(format::put(
+            Ok(format::done(
                 "window",
                 &number.to_string(),
                 branch,
-                put.created,
+                done(put.created),
                 put.layout_version,
             ))
         }
@@ -73,4 +111,9 @@ pub async fn admin(server: &str, branch: &str, action: AdminAction) -> Result<St
             ))
         }
     }
+}
+
+/// `created` or `updated`.
+fn done(created: bool) -> &'static str {
+    if created { "created" } else { "updated" }
 }

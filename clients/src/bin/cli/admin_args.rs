@@ -20,7 +20,9 @@ Output:
   three or more consecutive holidays as a range).
   apply prints `applied: layout version <n>, <k> branches (<ids>)`.
   put-service and put-window print `service <id> of <branch> created, layout version <n>`
-  (or `updated`); calendar prints the year's calendar line and the layout version.";
+  (or `updated`), put-branch `branch <id> created, layout version <n>`; the deletes print
+  `service <id> of <branch> deleted, layout version <n>` (`branch <id> deleted, …`);
+  calendar prints the year's calendar line and the layout version.";
 
 /// What to do with the layout; services, windows and the calendar are of --branch.
 #[derive(Debug, Subcommand, PartialEq, Eq)]
@@ -36,10 +38,30 @@ pub enum AdminAction {
         /// The hall file, as `queuecall hall apply` takes it.
         hall_file: PathBuf,
     },
+    /// Create a branch, or change the options given (the rest stays); not --branch's.
+    PutBranch(PutBranchArgs),
+    /// Delete a branch with its services and windows (refused while it has live tickets or
+    /// child branches).
+    DeleteBranch {
+        /// The branch id (not --branch, so that a typo cannot delete the default branch).
+        #[arg(value_name = "BRANCH")]
+        deleted: String,
+    },
     /// Create a service of --branch, or change the options given (the rest stays).
     PutService(PutServiceArgs),
+    /// Delete a service of --branch (refused while windows serve it or tickets wait for it).
+    DeleteService {
+        /// The service id.
+        service: String,
+    },
     /// Create a window of --branch, or change the options given (the rest stays).
     PutWindow(PutWindowArgs),
+    /// Delete a window of --branch (refused while it holds a called or serving ticket).
+    DeleteWindow {
+        /// The window number.
+        #[arg(value_parser = clap::value_parser!(u32).range(1..))]
+        number: u32,
+    },
     /// Set (replace) one year of --branch's calendar: holidays and make-up working days (调休).
     Calendar(CalendarArgs),
 }
@@ -49,6 +71,84 @@ pub fn hall_format(path: &std::path::Path) -> pb::HallFormat {
     match path.extension().and_then(|e| e.to_str()) {
         Some(ext) if ext.eq_ignore_ascii_case("toml") => pb::HallFormat::Toml,
         _ => pb::HallFormat::Yaml,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    /// 区政务服务中心.
+    District,
+    /// 镇/街道便民服务中心.
+    Town,
+    /// 村/社区便民服务站.
+    Village,
+}
+
+impl From<Level> for pb::BranchLevel {
+    fn from(level: Level) -> Self {
+        match level {
+            Level::District => Self::District,
+            Level::Town => Self::Town,
+            Level::Village => Self::Village,
+        }
+    }
+}
+
+#[derive(Debug, Args, PartialEq, Eq)]
+pub struct PutBranchArgs {
+    /// The branch id, for example `town-1`.
+    #[arg(value_name = "BRANCH")]
+    pub id: String,
+    /// Its name, for example 湖塘镇便民服务中心 (required for a new branch).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Its level (required for a new branch).
+    #[arg(long, value_enum)]
+    pub level: Option<Level>,
+    /// The branch above it; an empty value makes it a top-level branch.
+    #[arg(long)]
+    pub parent: Option<String>,
+    /// IANA time zone (new branch: Asia/Shanghai).
+    #[arg(long)]
+    pub time_zone: Option<String>,
+    /// Announce calls in English too (`true` or `false`; new branch: false).
+    #[arg(long)]
+    pub english_announcements: Option<bool>,
+}
+
+impl PutBranchArgs {
+    /// `current` (the branch as stored, if it exists) with the options given applied; its
+    /// services, windows and calendar are not sent (PutBranch leaves them as they are).
+    pub fn apply_to(self, current: Option<pb::BranchLayout>) -> Result<pb::BranchLayout, String> {
+        let new = current.is_none();
+        let mut b = current.unwrap_or_else(|| pb::BranchLayout {
+            id: self.id.clone(),
+            time_zone: "Asia/Shanghai".to_owned(),
+            ..pb::BranchLayout::default()
+        });
+        b.services.clear();
+        b.windows.clear();
+        b.calendar.clear();
+        match (self.name, new) {
+            (Some(name), _) => b.name = name,
+            (None, true) => return Err("--name is required for a new branch".to_owned()),
+            (None, false) => {}
+        }
+        match (self.level, new) {
+            (Some(level), _) => b.level = pb::BranchLevel::from(level).into(),
+            (None, true) => return Err("--level is required for a new branch".to_owned()),
+            (None, false) => {}
+        }
+        if let Some(parent) = self.parent {
+            b.parent_id = parent;
+        }
+        if let Some(zone) = self.time_zone {
+            b.time_zone = zone;
+        }
+        if let Some(english) = self.english_announcements {
+            b.english_announcements = english;
+        }
+        Ok(b)
     }
 }
 

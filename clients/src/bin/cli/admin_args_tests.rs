@@ -304,3 +304,97 @@ fn a_calendar_year_with_holidays_and_make_up_days() {
         ErrorKind::ValueValidation
     );
 }
+
+#[test]
+fn a_new_branch_needs_name_and_level_and_sends_no_parts() {
+    let put = |args: &[&str]| {
+        let mut all = vec!["put-branch"];
+        all.extend_from_slice(args);
+        match admin(&all) {
+            AdminAction::PutBranch(args) => args,
+            other => panic!("not put-branch: {other:?}"),
+        }
+    };
+    assert_eq!(
+        put(&["town-2", "--level", "town"]).apply_to(None),
+        Err("--name is required for a new branch".to_owned())
+    );
+    assert_eq!(
+        put(&["town-2", "--name", "湖塘镇"]).apply_to(None),
+        Err("--level is required for a new branch".to_owned())
+    );
+    let b = put(&[
+        "town-2",
+        "--name",
+        "湖塘镇便民服务中心",
+        "--level",
+        "town",
+        "--parent",
+        "district-centre",
+    ])
+    .apply_to(None)
+    .unwrap();
+    assert_eq!(
+        (
+            b.id.as_str(),
+            b.level(),
+            b.parent_id.as_str(),
+            b.time_zone.as_str()
+        ),
+        (
+            "town-2",
+            pb::BranchLevel::Town,
+            "district-centre",
+            "Asia/Shanghai"
+        )
+    );
+    assert!(!b.english_announcements);
+
+    let stored = pb::BranchLayout {
+        services: vec![pb::ServiceLayout::default()],
+        windows: vec![pb::WindowLayout::default()],
+        calendar: vec![pb::CalendarYear::default()],
+        ..b
+    };
+    let changed = put(&["town-2", "--parent", "", "--english-announcements", "true"])
+        .apply_to(Some(stored))
+        .unwrap();
+    assert_eq!(
+        changed.parent_id, "",
+        "an empty --parent makes it top-level"
+    );
+    assert!(changed.english_announcements);
+    assert_eq!(changed.name, "湖塘镇便民服务中心");
+    assert!(
+        changed.services.is_empty() && changed.windows.is_empty() && changed.calendar.is_empty()
+    );
+    assert_eq!(
+        fails(&["put-branch", "x", "--level", "city"]),
+        ErrorKind::InvalidValue
+    );
+}
+
+#[test]
+fn deletes_name_what_they_delete() {
+    assert_eq!(
+        admin(&["delete-branch", "town-2"]),
+        AdminAction::DeleteBranch {
+            deleted: "town-2".to_owned()
+        }
+    );
+    assert_eq!(
+        fails(&["delete-branch"]),
+        ErrorKind::MissingRequiredArgument
+    );
+    assert_eq!(
+        admin(&["delete-service", "tax"]),
+        AdminAction::DeleteService {
+            service: "tax".to_owned()
+        }
+    );
+    assert_eq!(
+        admin(&["delete-window", "7"]),
+        AdminAction::DeleteWindow { number: 7 }
+    );
+    assert_eq!(fails(&["delete-window", "0"]), ErrorKind::ValueValidation);
+}
