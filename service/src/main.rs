@@ -106,7 +106,7 @@ async fn hall_apply(settings: &Settings, path: &std::path::Path) -> anyhow::Resu
     let version = queuecall::records::layout::save_hall(&db, &hall).await?;
     db.close().await;
     // Replicas on the same Redis reload at once; the others at their next poll.
-    if let Some(signal) = queuecall::startup::layout_signal(&settings.store)? {
+    if let Some(signal) = queuecall::hall::signal::LayoutSignal::for_store(&settings.store)? {
         signal.publish(version).await;
     }
     println!(

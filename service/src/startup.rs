@@ -44,7 +44,7 @@ use crate::hall::{self, HallHandle};
 use crate::history::Recorder;
 use crate::http::{HttpServer, HttpState};
 use crate::queue::Queue;
-use crate::records::{Db, ID_HASH_KEY_ENV, RecordsSection, settings_table};
+use crate::records::{Db, settings_table};
 use crate::store::QueueStore;
 use crate::store::memory::MemoryStore;
 use crate::store::redis::RedisStore;
@@ -112,7 +112,7 @@ impl Application {
         records.migrate().await?;
         // The records database is the source of the layout (see hall::sync for the rule).
         let (hall, version) = hall::sync::prepare(&records, settings.hall_file.as_deref()).await?;
-        let id_hasher = id_hasher(&settings.records, &records).await?;
+        let id_hasher = settings_table::id_hasher(&settings.records, &records).await?;
         let store = open_store(&settings.store, settings.display.event_retention).await?;
         let queue = Arc::new(Queue::new(
             Arc::new(HallHandle::at_version(hall, version)),
@@ -138,7 +138,7 @@ impl Application {
             records,
             id_hasher,
             layout_poll: settings.records.layout_poll,
-            layout_signal: layout_signal(&settings.store)?,
+            layout_signal: LayoutSignal::for_store(&settings.store)?,
             drain: Duration::from_secs(settings.shutdown.drain_seconds),
             shutdown: ShutdownHandle::new(),
         })
@@ -316,42 +316,6 @@ impl Application {
         records.close().await;
         tracing::info!("stopped");
         Ok(())
-    }
-}
-
-/// On Redis, the pub/sub channel that tells the replicas sharing it about a layout change.
-pub fn layout_signal(store: &StoreSettings) -> anyhow::Result<Option<LayoutSignal>> {
-    match store {
-        StoreSettings::Embedded { .. } => Ok(None),
-        StoreSettings::Redis { url, key_prefix } => Ok(Some(
-            LayoutSignal::redis(url, key_prefix)
-                .with_context(|| format!("the Redis store {}", mask_url(url)))?,
-        )),
-    }
-}
-
-/// The hasher of resident ID numbers: under `records.id_hash_key` when configured (required
-/// with PostgreSQL, where several replicas must agree on it); else, on SQLite, under a key
-/// generated once and kept in the records file.
-async fn id_hasher(settings: &RecordsSection, records: &Db) -> anyhow::Result<IdHasher> {
-    if let Some(key) = &settings.id_hash_key {
-        return Ok(IdHasher::new(key.expose()));
-    }
-    match records {
-        Db::Postgres(_) => anyhow::bail!(
-            "records.id_hash_key is required when records.kind is postgres: set {ID_HASH_KEY_ENV} \
-             (or records.id_hash_key in the configuration file) to a random secret of at least \
-             32 characters, the same on every replica, and keep it: ID numbers stored under \
-             one key are not found under another"
-        ),
-        Db::Sqlite(_) => {
-            let candidate: String = rand::random::<[u8; 32]>()
-                .iter()
-                .map(|byte| format!("{byte:02x}"))
-                .collect();
-            let key = settings_table::get_or_insert(records, "id_hash_key", &candidate).await?;
-            Ok(IdHasher::new(key.as_bytes()))
-        }
     }
 }
 

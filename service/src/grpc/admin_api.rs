@@ -9,6 +9,7 @@ use queuecall_proto::v1::admin_service_server::AdminService;
 use tonic::{Request, Response, Status};
 
 use super::admin_convert as conv;
+use super::admin_parse as wire;
 use super::parse;
 use crate::admin::Admin;
 
@@ -55,7 +56,7 @@ impl AdminService for AdminApi {
         &self,
         request: Request<pb::PutBranchRequest>,
     ) -> Answer<pb::PutBranchResponse> {
-        let spec = conv::branch_spec(request.get_ref().branch.as_ref())?;
+        let spec = wire::branch_spec(request.get_ref().branch.as_ref())?;
         let (branch, layout_version, created) = self.admin.put_branch(spec).await?;
         Ok(Response::new(pb::PutBranchResponse {
             branch: Some(conv::branch_msg(&branch)),
@@ -81,7 +82,7 @@ impl AdminService for AdminApi {
     ) -> Answer<pb::PutServiceResponse> {
         let req = request.into_inner();
         let branch = parse::branch(&req.branch_id)?;
-        let service = conv::service(req.service.as_ref())?;
+        let service = wire::service(req.service.as_ref())?;
         let (service, layout_version, created) = self.admin.put_service(&branch, service).await?;
         Ok(Response::new(pb::PutServiceResponse {
             service: Some(conv::service_msg(&service)),
@@ -109,7 +110,7 @@ impl AdminService for AdminApi {
     ) -> Answer<pb::PutWindowResponse> {
         let req = request.into_inner();
         let branch = parse::branch(&req.branch_id)?;
-        let window = conv::window(req.window.as_ref())?;
+        let window = wire::window(req.window.as_ref())?;
         let (window, layout_version, created) = self.admin.put_window(&branch, window).await?;
         Ok(Response::new(pb::PutWindowResponse {
             window: Some(conv::window_msg(&window)),
@@ -136,7 +137,7 @@ impl AdminService for AdminApi {
     ) -> Answer<pb::SetCalendarResponse> {
         let req = request.into_inner();
         let branch = parse::branch(&req.branch_id)?;
-        let year = conv::calendar_year(req.year.as_ref())?;
+        let year = wire::calendar_year(req.year.as_ref())?;
         let (year, layout_version) = self.admin.set_calendar(&branch, year).await?;
         Ok(Response::new(pb::SetCalendarResponse {
             year: Some(conv::year_msg(&year)),
@@ -150,7 +151,7 @@ impl AdminService for AdminApi {
         request: Request<pb::ApplyHallRequest>,
     ) -> Answer<pb::ApplyHallResponse> {
         let req = request.into_inner();
-        let format = conv::hall_format(req.format)?;
+        let format = wire::hall_format(req.format)?;
         let layout = self.admin.apply_hall(&req.text, format).await?;
         Ok(Response::new(pb::ApplyHallResponse {
             branches: layout

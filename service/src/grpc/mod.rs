@@ -5,6 +5,7 @@
 
 pub mod admin_api;
 pub mod admin_convert;
+pub mod admin_parse;
 pub mod appointment_api;
 pub mod appointment_convert;
 pub mod convert;

@@ -11,6 +11,8 @@ use anyhow::Context;
 use tokio::sync::Notify;
 use tokio_stream::StreamExt;
 
+use crate::config::{StoreSettings, mask_url};
+
 /// Waiting time before listening again after the connection failed.
 const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 
@@ -22,6 +24,18 @@ pub struct LayoutSignal {
 }
 
 impl LayoutSignal {
+    /// On Redis, the channel of the replicas sharing `store`'s key prefix; none when embedded.
+    pub fn for_store(store: &StoreSettings) -> anyhow::Result<Option<Self>> {
+        match store {
+            StoreSettings::Embedded { .. } => Ok(None),
+            StoreSettings::Redis { url, key_prefix } => {
+                Ok(Some(Self::redis(url, key_prefix).with_context(|| {
+                    format!("the Redis store {}", mask_url(url))
+                })?))
+            }
+        }
+    }
+
     /// The channel `<key_prefix>:layout` on the Redis at `url` (not contacted yet).
     pub fn redis(url: &str, key_prefix: &str) -> anyhow::Result<Self> {
         Ok(Self {

@@ -4,7 +4,8 @@
 
 use anyhow::Context;
 
-use super::Db;
+use super::{Db, ID_HASH_KEY_ENV, RecordsSection};
+use crate::domain::identity::IdHasher;
 
 /// The stored value of `name`, if any.
 pub async fn get(db: &Db, name: &str) -> anyhow::Result<Option<String>> {
@@ -36,4 +37,29 @@ pub async fn get_or_insert(db: &Db, name: &str, candidate: &str) -> anyhow::Resu
     get(db, name)
         .await?
         .with_context(|| format!("records setting {name} vanished"))
+}
+
+/// The hasher of resident ID numbers: under `records.id_hash_key` when configured (required
+/// with PostgreSQL, where several replicas must agree on it); else, on SQLite, under a key
+/// generated once and kept in the records file (`id_hash_key` here).
+pub async fn id_hasher(settings: &RecordsSection, records: &Db) -> anyhow::Result<IdHasher> {
+    if let Some(key) = &settings.id_hash_key {
+        return Ok(IdHasher::new(key.expose()));
+    }
+    match records {
+        Db::Postgres(_) => anyhow::bail!(
+            "records.id_hash_key is required when records.kind is postgres: set {ID_HASH_KEY_ENV} \
+             (or records.id_hash_key in the configuration file) to a random secret of at least \
+             32 characters, the same on every replica, and keep it: ID numbers stored under \
+             one key are not found under another"
+        ),
+        Db::Sqlite(_) => {
+            let candidate: String = rand::random::<[u8; 32]>()
+                .iter()
+                .map(|byte| format!("{byte:02x}"))
+                .collect();
+            let key = get_or_insert(records, "id_hash_key", &candidate).await?;
+            Ok(IdHasher::new(key.as_bytes()))
+        }
+    }
 }
