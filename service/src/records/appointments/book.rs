@@ -6,6 +6,7 @@ use sqlx::AssertSqlSafe;
 use super::engine::{Engine, stamp};
 use super::limits::{self, HeldRow};
 use super::row::{Row, decode, fingerprint, new_id, random_code, select};
+use super::seat;
 use super::{BookRequest, Booked};
 use crate::error::QueueError;
 use crate::records::Db;
@@ -82,26 +83,10 @@ pub async fn book_with_codes(
         if let Err(refusal) = limits::judge(&held, &req.service, slot.local_date, rules, None) {
             return Ok(Step::Refused(refusal));
         }
-        sqlx::query(AssertSqlSafe(insert_slot_sql(pool)))
-            .bind(&slot_id)
-            .bind(req.branch.as_str())
-            .bind(req.service.as_str())
-            .bind(slot.local_date.to_string())
-            .bind(stamp(slot.start))
-            .bind(stamp(slot.end))
-            .bind(i64::from(slot.capacity))
-            .execute(&mut *tx)
+        seat::materialise_slot(pool, &mut tx, &slot_id, &req.branch, &req.service, slot)
             .await
             .context("materialising the slot")?;
-        let taken: Option<(i64,)> = sqlx::query_as(
-            "UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity \
-             RETURNING booked",
-        )
-        .bind(&slot_id)
-        .fetch_optional(&mut *tx)
-        .await
-        .context("taking a seat")?;
-        if taken.is_none() {
+        if !seat::take_seat(&mut tx, &slot_id).await.context("taking a seat")? {
             return Ok(Step::Full);
         }
         let insert = format!(
@@ -183,18 +168,6 @@ pub async fn book_with_codes(
             slot.capacity
         ))),
     }
-}
-
-/// Stores a slot unless it is: `$1` id, `$2` branch, `$3` service, `$4` local date, `$5`
-/// start, `$6` end (text, see `engine::stamp`), `$7` capacity.
-pub(super) fn insert_slot_sql(pool: &impl Engine) -> String {
-    format!(
-        "INSERT INTO slots (id, branch_id, service_id, local_date, starts_at, ends_at, \
-         capacity) VALUES ($1, $2, $3, {}, {}, {}, $7) ON CONFLICT (id) DO NOTHING",
-        pool.cast(4, "DATE"),
-        pool.cast(5, "TIMESTAMPTZ"),
-        pool.cast(6, "TIMESTAMPTZ"),
-    )
 }
 
 /// The stored appointment of `key` when it was booked by the same request.

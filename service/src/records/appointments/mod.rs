@@ -36,6 +36,7 @@ pub mod limits;
 mod read;
 mod reschedule;
 mod row;
+mod seat;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;

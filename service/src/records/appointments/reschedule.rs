@@ -6,11 +6,11 @@
 use anyhow::{Context, anyhow};
 use sqlx::AssertSqlSafe;
 
-use super::book::insert_slot_sql;
 use super::cancel::{deadline, not_booked, too_late};
-use super::engine::{Engine, from_epoch, stamp};
+use super::engine::{Engine, from_epoch};
 use super::limits::{self, HeldRow};
 use super::row::random_code;
+use super::seat;
 use super::{Appointment, AppointmentState, Rules};
 use crate::booking::SlotInstance;
 use crate::domain::{BranchId, ServiceId};
@@ -109,15 +109,7 @@ pub async fn reschedule(
         if let Err(refusal) = limits::judge(&held, service, slot.local_date, rules, Some(id)) {
             return Ok(Step::Refused(refusal));
         }
-        sqlx::query(AssertSqlSafe(insert_slot_sql(pool)))
-            .bind(&new_id)
-            .bind(branch.as_str())
-            .bind(service.as_str())
-            .bind(slot.local_date.to_string())
-            .bind(stamp(slot.start))
-            .bind(stamp(slot.end))
-            .bind(i64::from(slot.capacity))
-            .execute(&mut *tx)
+        seat::materialise_slot(pool, &mut tx, &new_id, branch, service, slot)
             .await
             .context("materialising the new slot")?;
         // Both slot rows, in id order: two moves in opposite directions then wait for each
@@ -132,15 +124,7 @@ pub async fn reschedule(
             .fetch_all(&mut *tx)
             .await
             .context("locking the old and the new slot")?;
-        let taken: Option<(i64,)> = sqlx::query_as(
-            "UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity \
-             RETURNING booked",
-        )
-        .bind(&new_id)
-        .fetch_optional(&mut *tx)
-        .await
-        .context("taking the new seat")?;
-        if taken.is_none() {
+        if !seat::take_seat(&mut tx, &new_id).await.context("taking the new seat")? {
             return Ok(Step::Full);
         }
         sqlx::query("UPDATE slots SET booked = booked - 1 WHERE id = $1")

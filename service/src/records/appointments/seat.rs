@@ -1,0 +1,73 @@
+//! Taking a seat, shared by booking and rescheduling: the slot row is stored on first use,
+//! then one seat is taken with a conditional `UPDATE` (no row: the slot is full).
+
+use sqlx::{AssertSqlSafe, Database, Encode, Executor, FromRow, IntoArguments, Transaction, Type};
+
+use super::engine::{Engine, stamp};
+use crate::booking::SlotInstance;
+use crate::domain::{BranchId, ServiceId};
+
+/// Stores slot `slot_id` (`slot` of `service` at `branch`) unless it is stored already.
+pub(super) async fn materialise_slot<P, DB>(
+    pool: &P,
+    tx: &mut Transaction<'static, DB>,
+    slot_id: &str,
+    branch: &BranchId,
+    service: &ServiceId,
+    slot: &SlotInstance,
+) -> sqlx::Result<()>
+where
+    P: Engine<Db = DB>,
+    DB: Database,
+    DB::Arguments: IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+{
+    sqlx::query(AssertSqlSafe(insert_slot_sql(pool)))
+        .bind(slot_id)
+        .bind(branch.as_str())
+        .bind(service.as_str())
+        .bind(slot.local_date.to_string())
+        .bind(stamp(slot.start))
+        .bind(stamp(slot.end))
+        .bind(i64::from(slot.capacity))
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+}
+
+/// Takes one seat of stored slot `slot_id`; false when it is full.
+pub(super) async fn take_seat<DB>(
+    tx: &mut Transaction<'static, DB>,
+    slot_id: &str,
+) -> sqlx::Result<bool>
+where
+    DB: Database,
+    DB::Arguments: IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    (i64,): for<'r> FromRow<'r, DB::Row>,
+{
+    let taken: Option<(i64,)> = sqlx::query_as(
+        "UPDATE slots SET booked = booked + 1 WHERE id = $1 AND booked < capacity \
+         RETURNING booked",
+    )
+    .bind(slot_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(taken.is_some())
+}
+
+/// Stores a slot unless it is: `$1` id, `$2` branch, `$3` service, `$4` local date, `$5`
+/// start, `$6` end (text, see `engine::stamp`), `$7` capacity.
+fn insert_slot_sql(pool: &impl Engine) -> String {
+    format!(
+        "INSERT INTO slots (id, branch_id, service_id, local_date, starts_at, ends_at, \
+         capacity) VALUES ($1, $2, $3, {}, {}, {}, $7) ON CONFLICT (id) DO NOTHING",
+        pool.cast(4, "DATE"),
+        pool.cast(5, "TIMESTAMPTZ"),
+        pool.cast(6, "TIMESTAMPTZ"),
+    )
+}
