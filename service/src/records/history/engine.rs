@@ -1,6 +1,7 @@
 //! Where the two engines differ for the history: how a text parameter becomes a date or an
 //! instant, how an instant is read back as RFC 3339 text, and reading a row's cells.
 
+use chrono::NaiveDate;
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
@@ -13,6 +14,21 @@ pub(super) trait Engine {
 
     /// The SQL that reads instant column `column` as RFC 3339 UTC text.
     fn instant(&self, column: &str) -> String;
+
+    /// The condition of a branch's service days: `branch_id = $1 AND local_date BETWEEN $2
+    /// AND $3`, the dates bound as [`day`] text.
+    fn in_days(&self) -> String {
+        format!(
+            "branch_id = $1 AND local_date BETWEEN {} AND {}",
+            self.cast(2, "DATE"),
+            self.cast(3, "DATE"),
+        )
+    }
+}
+
+/// A local date as both engines take it in a text parameter (`YYYY-MM-DD`).
+pub(super) fn day(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
 }
 
 impl Engine for sqlx::PgPool {

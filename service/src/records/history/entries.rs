@@ -4,7 +4,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use sqlx::AssertSqlSafe;
 
-use super::engine::{Cells, Engine};
+use super::engine::{Cells, Engine, day};
 use super::{instant_text, parse_instant};
 use crate::domain::{BranchId, Channel, PriorityClass, ServiceId, TicketId, WindowNo};
 use crate::records::Db;
@@ -44,7 +44,7 @@ pub async fn record(db: &Db, entries: &[HistoryEntry]) -> anyhow::Result<u64> {
                 .bind(e.ticket.to_string())
                 .bind(i64::from(e.leg))
                 .bind(e.ticket.branch.as_str())
-                .bind(e.ticket.day.format("%Y-%m-%d").to_string())
+                .bind(day(e.ticket.day))
                 .bind(e.service.as_str())
                 .bind(e.ticket.number.to_string())
                 .bind(e.priority.as_str())
@@ -89,16 +89,14 @@ pub async fn entries_between(
 ) -> anyhow::Result<Vec<HistoryEntry>> {
     with_pool!(db, pool => async {
         let sql = format!(
-            "SELECT {} FROM ticket_history WHERE branch_id = $1 AND local_date BETWEEN {} AND {} \
-             ORDER BY ticket_id, leg",
+            "SELECT {} FROM ticket_history WHERE {} ORDER BY ticket_id, leg",
             columns(pool),
-            pool.cast(2, "DATE"),
-            pool.cast(3, "DATE"),
+            pool.in_days(),
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(branch.as_str())
-            .bind(from.format("%Y-%m-%d").to_string())
-            .bind(to.format("%Y-%m-%d").to_string())
+            .bind(day(from))
+            .bind(day(to))
             .fetch_all(pool)
             .await
             .context("reading ticket_history")?;
@@ -119,15 +117,14 @@ pub async fn for_each_between(
     use futures::TryStreamExt;
     with_pool!(db, pool => async {
         let sql = format!(
-            "SELECT {} FROM ticket_history WHERE branch_id = $1 AND local_date BETWEEN {} AND {}",
+            "SELECT {} FROM ticket_history WHERE {}",
             columns(pool),
-            pool.cast(2, "DATE"),
-            pool.cast(3, "DATE"),
+            pool.in_days(),
         );
         let mut rows = sqlx::query(AssertSqlSafe(sql))
             .bind(branch.as_str())
-            .bind(from.format("%Y-%m-%d").to_string())
-            .bind(to.format("%Y-%m-%d").to_string())
+            .bind(day(from))
+            .bind(day(to))
             .fetch(pool);
         while let Some(row) = rows.try_next().await.context("reading ticket_history")? {
             each(decode(&row)?);

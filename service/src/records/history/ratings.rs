@@ -4,7 +4,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use sqlx::AssertSqlSafe;
 
-use super::engine::{Cells, Engine};
+use super::engine::{Cells, Engine, day};
 use super::{instant_text, parse_instant};
 use crate::domain::{BranchId, TicketId};
 use crate::history::{Rating, Scores};
@@ -24,7 +24,7 @@ pub async fn rate(db: &Db, rating: &Rating) -> anyhow::Result<bool> {
         let inserted = sqlx::query(AssertSqlSafe(sql))
             .bind(rating.ticket.to_string())
             .bind(rating.ticket.branch.as_str())
-            .bind(rating.ticket.day.format("%Y-%m-%d").to_string())
+            .bind(day(rating.ticket.day))
             .bind(i64::from(s.overall))
             .bind(i64::from(s.attitude))
             .bind(i64::from(s.quality))
@@ -51,15 +51,14 @@ pub async fn ratings_between(
     with_pool!(db, pool => async {
         let sql = format!(
             "SELECT ticket_id, overall, attitude, quality, efficiency, integrity, comment, {} \
-             FROM ratings WHERE branch_id = $1 AND local_date BETWEEN {} AND {} ORDER BY ticket_id",
+             FROM ratings WHERE {} ORDER BY ticket_id",
             pool.instant("rated_at"),
-            pool.cast(2, "DATE"),
-            pool.cast(3, "DATE"),
+            pool.in_days(),
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(branch.as_str())
-            .bind(from.format("%Y-%m-%d").to_string())
-            .bind(to.format("%Y-%m-%d").to_string())
+            .bind(day(from))
+            .bind(day(to))
             .fetch_all(pool)
             .await
             .context("reading ratings")?;
