@@ -30,23 +30,9 @@ impl RedisStore {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let key = keys::history(&self.prefix(branch));
-        let reply = self
-            .conn
-            .run(|mut con| {
-                let key = key.clone();
-                async move {
-                    redis::cmd("XRANGE")
-                        .arg(&key)
-                        .arg("-")
-                        .arg("+")
-                        .arg("COUNT")
-                        .arg(limit)
-                        .query_async::<Value>(&mut con)
-                        .await
-                }
-            })
-            .await?;
+        let mut xrange = self.on_history(branch, "XRANGE");
+        xrange.arg("-").arg("+").arg("COUNT").arg(limit);
+        let reply = self.run_cmd(&xrange).await?;
         array(reply)?.into_iter().map(buffered).collect()
     }
 
@@ -58,22 +44,25 @@ impl RedisStore {
         if ids.is_empty() {
             return Ok(0);
         }
-        let key = keys::history(&self.prefix(branch));
-        let reply = self
-            .conn
-            .run(|mut con| {
-                let key = key.clone();
-                async move {
-                    redis::cmd("XDEL")
-                        .arg(&key)
-                        .arg(ids)
-                        .query_async::<Value>(&mut con)
-                        .await
-                }
-            })
-            .await?;
+        let mut xdel = self.on_history(branch, "XDEL");
+        xdel.arg(ids);
+        let reply = self.run_cmd(&xdel).await?;
         let removed = super::decode::int(&reply)?;
         usize::try_from(removed).map_err(|_| bad(format!("XDEL answered {removed}")))
+    }
+
+    /// Command `name` on the branch's history stream, its key as the first argument.
+    fn on_history(&self, branch: &Branch, name: &str) -> redis::Cmd {
+        let mut cmd = redis::cmd(name);
+        cmd.arg(keys::history(&self.prefix(branch)));
+        cmd
+    }
+
+    /// Runs `cmd` (tried once more when the connection was refused, see `Conn::run`).
+    async fn run_cmd(&self, cmd: &redis::Cmd) -> QueueResult<Value> {
+        self.conn
+            .run(|mut con| async move { cmd.query_async::<Value>(&mut con).await })
+            .await
     }
 }
 
