@@ -360,6 +360,17 @@ fn assert_figures(actual: &Figures, expected: &Figures) {
     );
 }
 
+/// The rows of `stats` are `rows` (same keys in the same order, figures as [`assert_figures`])
+/// and its total is [`total`].
+fn assert_statistics(stats: &figures::Statistics, rows: &[Figures]) {
+    let keys = |rows: &[Figures]| rows.iter().map(|r| r.key.clone()).collect::<Vec<_>>();
+    assert_eq!(keys(&stats.rows), keys(rows));
+    for (actual, expected) in stats.rows.iter().zip(rows) {
+        assert_figures(actual, expected);
+    }
+    assert_figures(&stats.total, &total());
+}
+
 /// counts: tickets, done, no_shows, cancelled, expired, transferred, ratings; then wait avg
 /// and p90, service avg and p90, no-show rate, appointment share, then the five score averages.
 fn figures_of(
@@ -461,28 +472,25 @@ async fn statistics_by_service_match_the_hand_computed_figures(
 ) -> anyhow::Result<()> {
     let db = recorded(&database).await?;
     let stats = statistics(&db, Group::Service).await?;
-    assert_eq!(stats.rows.len(), 2);
-    assert_figures(
-        &stats.rows[0],
-        &figures_of(
-            SOCIAL,
-            [6, 3, 1, 1, 0, 1, 1],
-            [288.0, 504.0, 260.0, 300.0],
-            [0.25, 2.0 / 6.0],
-            [5.0, 5.0, 4.0, 0.0, 5.0],
-        ),
+    assert_statistics(
+        &stats,
+        &[
+            figures_of(
+                SOCIAL,
+                [6, 3, 1, 1, 0, 1, 1],
+                [288.0, 504.0, 260.0, 300.0],
+                [0.25, 2.0 / 6.0],
+                [5.0, 5.0, 4.0, 0.0, 5.0],
+            ),
+            figures_of(
+                TAX,
+                [3, 2, 0, 0, 1, 0, 2],
+                [1950.0, 3270.0, 360.0, 552.0],
+                [0.0, 1.0 / 3.0],
+                [3.5, 4.0, 4.0, 3.0, 4.0],
+            ),
+        ],
     );
-    assert_figures(
-        &stats.rows[1],
-        &figures_of(
-            TAX,
-            [3, 2, 0, 0, 1, 0, 2],
-            [1950.0, 3270.0, 360.0, 552.0],
-            [0.0, 1.0 / 3.0],
-            [3.5, 4.0, 4.0, 3.0, 4.0],
-        ),
-    );
-    assert_figures(&stats.total, &total());
     db.close().await;
     Ok(())
 }
@@ -499,39 +507,32 @@ async fn statistics_by_window_match_the_hand_computed_figures(
 ) -> anyhow::Result<()> {
     let db = recorded(&database).await?;
     let stats = statistics(&db, Group::Window).await?;
-    let keys: Vec<&str> = stats.rows.iter().map(|r| r.key.as_str()).collect();
-    assert_eq!(keys, ["4", "5", "12"]);
-    assert_figures(
-        &stats.rows[0],
-        &figures_of(
-            "4",
-            [5, 3, 1, 0, 0, 1, 1],
-            [288.0, 504.0, 260.0, 300.0],
-            [0.25, 2.0 / 5.0],
-            [5.0, 5.0, 4.0, 0.0, 5.0],
-        ),
+    assert_statistics(
+        &stats,
+        &[
+            figures_of(
+                "4",
+                [5, 3, 1, 0, 0, 1, 1],
+                [288.0, 504.0, 260.0, 300.0],
+                [0.25, 2.0 / 5.0],
+                [5.0, 5.0, 4.0, 0.0, 5.0],
+            ),
+            figures_of(
+                "5",
+                [1, 1, 0, 0, 0, 0, 1],
+                [300.0, 300.0, 600.0, 600.0],
+                [0.0, 1.0],
+                [3.0, 0.0, 0.0, 2.0, 0.0],
+            ),
+            figures_of(
+                "12",
+                [1, 1, 0, 0, 0, 0, 1],
+                [3600.0, 3600.0, 120.0, 120.0],
+                [0.0, 0.0],
+                [4.0, 4.0, 4.0, 4.0, 4.0],
+            ),
+        ],
     );
-    assert_figures(
-        &stats.rows[1],
-        &figures_of(
-            "5",
-            [1, 1, 0, 0, 0, 0, 1],
-            [300.0, 300.0, 600.0, 600.0],
-            [0.0, 1.0],
-            [3.0, 0.0, 0.0, 2.0, 0.0],
-        ),
-    );
-    assert_figures(
-        &stats.rows[2],
-        &figures_of(
-            "12",
-            [1, 1, 0, 0, 0, 0, 1],
-            [3600.0, 3600.0, 120.0, 120.0],
-            [0.0, 0.0],
-            [4.0, 4.0, 4.0, 4.0, 4.0],
-        ),
-    );
-    assert_figures(&stats.total, &total());
     db.close().await;
     Ok(())
 }
@@ -549,28 +550,25 @@ async fn statistics_by_hour_match_the_hand_computed_figures(
 ) -> anyhow::Result<()> {
     let db = recorded(&database).await?;
     let stats = statistics(&db, Group::Hour).await?;
-    assert_eq!(stats.rows.len(), 2);
-    assert_figures(
-        &stats.rows[0],
-        &figures_of(
-            "09",
-            [5, 3, 1, 1, 0, 0, 1],
-            [285.0, 528.0, 260.0, 300.0],
-            [0.25, 0.2],
-            [5.0, 5.0, 4.0, 0.0, 5.0],
-        ),
+    assert_statistics(
+        &stats,
+        &[
+            figures_of(
+                "09",
+                [5, 3, 1, 1, 0, 0, 1],
+                [285.0, 528.0, 260.0, 300.0],
+                [0.25, 0.2],
+                [5.0, 5.0, 4.0, 0.0, 5.0],
+            ),
+            figures_of(
+                "10",
+                [4, 2, 0, 0, 1, 1, 2],
+                [1400.0, 2940.0, 360.0, 552.0],
+                [0.0, 0.5],
+                [3.5, 4.0, 4.0, 3.0, 4.0],
+            ),
+        ],
     );
-    assert_figures(
-        &stats.rows[1],
-        &figures_of(
-            "10",
-            [4, 2, 0, 0, 1, 1, 2],
-            [1400.0, 2940.0, 360.0, 552.0],
-            [0.0, 0.5],
-            [3.5, 4.0, 4.0, 3.0, 4.0],
-        ),
-    );
-    assert_figures(&stats.total, &total());
     db.close().await;
     Ok(())
 }
