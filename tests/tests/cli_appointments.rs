@@ -45,6 +45,11 @@ async fn book(app: &TestApp, slot: &str, person: u32, extra: &[&str]) -> CliOutp
     ctl(app, &args).await
 }
 
+/// `slots <service> --from <from> --to <to>`.
+async fn slots_between(app: &TestApp, service: &str, from: &str, to: &str) -> CliOutput {
+    ctl(app, &["slots", service, "--from", from, "--to", to]).await
+}
+
 /// The cells of the table row whose first cell is `key`.
 fn row<'a>(table: &'a str, key: &str) -> Vec<&'a str> {
     table
@@ -88,18 +93,7 @@ async fn a_booking_walk_through_from_the_slots_to_the_call() -> anyhow::Result<(
         assert!(!booked.contains(clear), "personal data in clear: {booked}");
     }
 
-    let fewer = ctl(
-        &app,
-        &[
-            "slots",
-            SOCIAL,
-            "--from",
-            "2026-11-27",
-            "--to",
-            "2026-11-27",
-        ],
-    )
-    .await;
+    let fewer = slots_between(&app, SOCIAL, "2026-11-27", "2026-11-27").await;
     assert!(
         fewer
             .assert_success()
@@ -188,18 +182,7 @@ async fn a_retried_booking_with_the_printed_key_returns_the_same_appointment() -
         other_key.stderr.starts_with("error: failed_precondition: "),
         "{other_key:?}"
     );
-    let slots = ctl(
-        &app,
-        &[
-            "slots",
-            SOCIAL,
-            "--from",
-            "2026-11-27",
-            "--to",
-            "2026-11-27",
-        ],
-    )
-    .await;
+    let slots = slots_between(&app, SOCIAL, "2026-11-27", "2026-11-27").await;
     assert!(
         slots.assert_success().contains("10:00–10:30  剩余 4/5"),
         "one seat taken: {slots:?}"
@@ -250,18 +233,7 @@ async fn bad_input_prints_the_code_and_field_and_exits_2() -> anyhow::Result<()>
 async fn a_holiday_has_no_slots_and_a_make_up_saturday_has_them() -> anyhow::Result<()> {
     let app = spawn_app(StoreKind::Embedded).await;
 
-    let week = ctl(
-        &app,
-        &[
-            "slots",
-            SOCIAL,
-            "--from",
-            "2026-11-30",
-            "--to",
-            "2026-12-06",
-        ],
-    )
-    .await;
+    let week = slots_between(&app, SOCIAL, "2026-11-30", "2026-12-06").await;
 
     let week = week.assert_success();
     let dates: Vec<&str> = week.lines().filter(|l| !l.starts_with(' ')).collect();
@@ -550,31 +522,9 @@ async fn reschedule_then_cancel_gives_the_seats_back() -> anyhow::Result<()> {
         .to_owned();
 
     let moved = ctl(&app, &["reschedule", &id, second]).await;
-    let after_move = ctl(
-        &app,
-        &[
-            "slots",
-            SOCIAL,
-            "--from",
-            "2026-11-30",
-            "--to",
-            "2026-11-30",
-        ],
-    )
-    .await;
+    let after_move = slots_between(&app, SOCIAL, "2026-11-30", "2026-11-30").await;
     let cancelled = ctl(&app, &["cancel-appointment", &id]).await;
-    let after_cancel = ctl(
-        &app,
-        &[
-            "slots",
-            SOCIAL,
-            "--from",
-            "2026-11-30",
-            "--to",
-            "2026-11-30",
-        ],
-    )
-    .await;
+    let after_cancel = slots_between(&app, SOCIAL, "2026-11-30", "2026-11-30").await;
     let again = ctl(&app, &["cancel-appointment", &id]).await;
 
     let moved = moved.assert_success();
