@@ -11,6 +11,7 @@ pub mod browser;
 mod cli_booking;
 mod cli_stream;
 mod database;
+mod engines;
 mod hall;
 mod process;
 mod redis_server;

@@ -18,37 +18,20 @@ use queuecall::records::appointments::{
 };
 use queuecall_tests::TestDatabase;
 
-macro_rules! suite {
-    ($name:ident, $fresh:path) => {
-        mod $name {
-            suite!(@tests $fresh;
-                one_active_booking_per_person_and_service,
-                concurrent_bookings_of_one_person_pass_the_limit_once,
-                at_most_k_per_day_and_per_iso_week_cancelled_ones_not_counted,
-                two_no_shows_in_thirty_days_suspend_booking_until_the_end_date,
-                cancelling_ends_at_the_deadline_before_the_slot,
-                a_reschedule_into_a_full_slot_keeps_the_old_one,
-                concurrent_reschedules_into_the_last_seat_move_exactly_one,
-                crossing_reschedules_both_complete,
-                check_in_windows_and_marking,
-                the_sweep_marks_only_booked_appointments_whose_slot_ended,
-                a_slot_after_midnight_in_shanghai_is_on_that_local_date,
-                a_person_lists_their_appointments_newest_first,
-            );
-        }
-    };
-    (@tests $fresh:path; $($test:ident,)*) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $test() -> anyhow::Result<()> {
-                super::$test($fresh().await?).await
-            }
-        )*
-    };
-}
-
-suite!(postgres, queuecall_tests::fresh_postgres);
-suite!(sqlite, queuecall_tests::fresh_sqlite);
+queuecall_tests::on_both_engines!(
+    one_active_booking_per_person_and_service,
+    concurrent_bookings_of_one_person_pass_the_limit_once,
+    at_most_k_per_day_and_per_iso_week_cancelled_ones_not_counted,
+    two_no_shows_in_thirty_days_suspend_booking_until_the_end_date,
+    cancelling_ends_at_the_deadline_before_the_slot,
+    a_reschedule_into_a_full_slot_keeps_the_old_one,
+    concurrent_reschedules_into_the_last_seat_move_exactly_one,
+    crossing_reschedules_both_complete,
+    check_in_windows_and_marking,
+    the_sweep_marks_only_booked_appointments_whose_slot_ended,
+    a_slot_after_midnight_in_shanghai_is_on_that_local_date,
+    a_person_lists_their_appointments_newest_first,
+);
 
 const BRANCH: &str = "district-centre";
 const SERVICE: &str = "social-security";

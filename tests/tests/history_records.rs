@@ -13,32 +13,15 @@ use queuecall::records::history::{
 use queuecall::store::{HistoryEntry, Outcome};
 use queuecall_tests::{TestDatabase, shanghai};
 
-macro_rules! history_records_suite {
-    ($name:ident, $fresh:path) => {
-        mod $name {
-            history_records_suite!(@tests $fresh;
-                recording_twice_or_out_of_order_keeps_one_row_per_leg_with_its_real_end,
-                statistics_by_service_match_the_hand_computed_figures,
-                statistics_by_window_match_the_hand_computed_figures,
-                statistics_by_hour_match_the_hand_computed_figures,
-                the_date_range_selects_by_the_tickets_service_day,
-                a_ticket_is_rated_once,
-                p90_is_percentile_cont_on_postgresql_too,
-            );
-        }
-    };
-    (@tests $fresh:path; $($test:ident,)*) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $test() -> anyhow::Result<()> {
-                super::$test($fresh().await?).await
-            }
-        )*
-    };
-}
-
-history_records_suite!(postgres, queuecall_tests::fresh_postgres);
-history_records_suite!(sqlite, queuecall_tests::fresh_sqlite);
+queuecall_tests::on_both_engines!(
+    recording_twice_or_out_of_order_keeps_one_row_per_leg_with_its_real_end,
+    statistics_by_service_match_the_hand_computed_figures,
+    statistics_by_window_match_the_hand_computed_figures,
+    statistics_by_hour_match_the_hand_computed_figures,
+    the_date_range_selects_by_the_tickets_service_day,
+    a_ticket_is_rated_once,
+    p90_is_percentile_cont_on_postgresql_too,
+);
 
 const BRANCH: &str = "test-centre";
 

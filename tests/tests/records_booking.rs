@@ -13,33 +13,15 @@ use queuecall::records::appointments::{
 };
 use queuecall_tests::TestDatabase;
 
-/// The whole suite for one engine, in a module named after it.
-macro_rules! booking_suite {
-    ($name:ident, $fresh:path) => {
-        mod $name {
-            booking_suite!(@tests $fresh;
-                two_hundred_concurrent_bookings_fill_a_slot_of_five_and_no_more,
-                twenty_concurrent_retries_of_one_key_book_once_and_answer_alike,
-                the_same_key_with_another_request_is_already_exists,
-                a_cancelled_seat_is_taken_by_the_next_booking,
-                the_id_number_is_never_stored_in_clear,
-                a_failing_insert_gives_the_seat_back,
-                a_slot_that_is_not_bookable_is_refused_by_name,
-            );
-        }
-    };
-    (@tests $fresh:path; $($test:ident,)*) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $test() -> anyhow::Result<()> {
-                super::$test($fresh().await?).await
-            }
-        )*
-    };
-}
-
-booking_suite!(postgres, queuecall_tests::fresh_postgres);
-booking_suite!(sqlite, queuecall_tests::fresh_sqlite);
+queuecall_tests::on_both_engines!(
+    two_hundred_concurrent_bookings_fill_a_slot_of_five_and_no_more,
+    twenty_concurrent_retries_of_one_key_book_once_and_answer_alike,
+    the_same_key_with_another_request_is_already_exists,
+    a_cancelled_seat_is_taken_by_the_next_booking,
+    the_id_number_is_never_stored_in_clear,
+    a_failing_insert_gives_the_seat_back,
+    a_slot_that_is_not_bookable_is_refused_by_name,
+);
 
 const SLOT: &str = "district-centre.social-security.20300603.0900";
 
