@@ -7,6 +7,7 @@ mod announce;
 mod app;
 mod assert;
 mod board;
+mod booking;
 pub mod browser;
 mod cli_booking;
 mod cli_stream;
@@ -26,6 +27,7 @@ pub use announce::{
 pub use app::{AppOptions, StoreKind, TestApp, spawn_app, spawn_app_configured, spawn_app_with};
 pub use assert::{assert_status, ticket_of};
 pub use board::{BoardState, HeldTicket, WindowBoard, call_of, calls_of, describe};
+pub use booking::{booked, resident};
 pub use cli_booking::{field, resident_id, run_cli_until};
 pub use cli_stream::{CliProcess, Stream};
 pub use database::{TestDatabase, fresh_postgres, fresh_sqlite, test_database_url};

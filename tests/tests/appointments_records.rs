@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
 use queuecall::booking::{Calendar, SlotInstance, SlotTemplate, TemplateSpec, slots_for};
-use queuecall::domain::identity::{CitizenName, IdHasher, ResidentId};
+use queuecall::domain::identity::{CitizenName, IdHasher};
 use queuecall::domain::{BranchId, Phone, ServiceId};
 use queuecall::error::QueueError;
 use queuecall::hall::BookingPolicy;
@@ -16,7 +16,7 @@ use queuecall::records::appointments::{
     check_in_window, for_check_in, get, list_for_person, mark_checked_in, reschedule, seats,
     sweep_no_shows,
 };
-use queuecall_tests::TestDatabase;
+use queuecall_tests::{TestDatabase, booked, resident};
 
 queuecall_tests::on_both_engines!(
     one_active_booking_per_person_and_service,
@@ -99,14 +99,6 @@ fn early() -> DateTime<Utc> {
     local(5, 27, 8, 0)
 }
 
-fn resident(n: u32) -> ResidentId {
-    let body = format!("11010519900101{n:03}");
-    "0123456789X"
-        .chars()
-        .find_map(|c| ResidentId::parse("id_number", &format!("{body}{c}")).ok())
-        .expect("some check character fits")
-}
-
 fn hasher() -> IdHasher {
     IdHasher::new(b"a test key of at least thirty-two bytes")
 }
@@ -124,15 +116,6 @@ fn request(person: u32, key: &str, slot: SlotInstance, rules: Rules) -> BookRequ
         idempotency_key: key.to_owned(),
         rules,
     }
-}
-
-async fn booked(db: &Db, slot: &str) -> anyhow::Result<i64> {
-    let sql = "SELECT booked FROM slots WHERE id = $1";
-    let (n,): (i64,) = match db {
-        Db::Postgres(pool) => sqlx::query_as(sql).bind(slot).fetch_one(pool).await?,
-        Db::Sqlite(pool) => sqlx::query_as(sql).bind(slot).fetch_one(pool).await?,
-    };
-    Ok(n)
 }
 
 fn refused<T: std::fmt::Debug>(result: &Result<T, QueueError>, words: &str) -> bool {

@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use queuecall::booking::SlotInstance;
-use queuecall::domain::identity::{CitizenName, CreditCode, IdHasher, ResidentId};
+use queuecall::domain::identity::{CitizenName, CreditCode, IdHasher};
 use queuecall::domain::{BranchId, Phone, ServiceId};
 use queuecall::error::QueueError;
 use queuecall::hall::BookingPolicy;
@@ -11,7 +11,7 @@ use queuecall::records::Db;
 use queuecall::records::appointments::{
     AppointmentState, BookRequest, Booked, Rules, book, book_with_codes, cancel, get,
 };
-use queuecall_tests::TestDatabase;
+use queuecall_tests::{TestDatabase, booked, resident};
 
 queuecall_tests::on_both_engines!(
     two_hundred_concurrent_bookings_fill_a_slot_of_five_and_no_more,
@@ -38,15 +38,6 @@ fn slot(capacity: u32) -> SlotInstance {
     }
 }
 
-/// A valid ID number per `n` (< 1000): the check character is found by trying them all.
-fn resident(n: u32) -> ResidentId {
-    let body = format!("11010519900101{n:03}");
-    "0123456789X"
-        .chars()
-        .find_map(|c| ResidentId::parse("id_number", &format!("{body}{c}")).ok())
-        .expect("some check character fits")
-}
-
 /// A week before the slot, the default policy, Shanghai.
 fn rules() -> Rules {
     Rules {
@@ -69,15 +60,6 @@ fn request(person: u32, key: &str, capacity: u32) -> BookRequest {
         idempotency_key: key.to_owned(),
         rules: rules(),
     }
-}
-
-async fn booked(db: &Db, slot: &str) -> anyhow::Result<i64> {
-    let sql = "SELECT booked FROM slots WHERE id = $1";
-    let (n,): (i64,) = match db {
-        Db::Postgres(pool) => sqlx::query_as(sql).bind(slot).fetch_one(pool).await?,
-        Db::Sqlite(pool) => sqlx::query_as(sql).bind(slot).fetch_one(pool).await?,
-    };
-    Ok(n)
 }
 
 fn is_precondition(result: &Result<Booked, QueueError>, words: &str) -> bool {
