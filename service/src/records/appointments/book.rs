@@ -4,7 +4,7 @@ use anyhow::{Context, anyhow};
 use sqlx::AssertSqlSafe;
 
 use super::engine::{Engine, stamp};
-use super::limits::{self, HeldRow};
+use super::limits;
 use super::row::{Row, decode, fingerprint, new_id, random_code, select};
 use super::seat;
 use super::{BookRequest, Booked};
@@ -71,15 +71,16 @@ pub async fn book_with_codes(
         if !slot.bookable {
             return Ok(Step::NotBookable);
         }
-        let rows: Vec<HeldRow> = sqlx::query_as(AssertSqlSafe(limits::held_sql(pool)))
-            .bind(&id_hash)
-            .bind(req.branch.as_str())
-            .bind(req.service.as_str())
-            .bind(limits::since(slot.local_date, rules).to_string())
-            .fetch_all(&mut *tx)
-            .await
-            .context("reading the person's appointments")?;
-        let held = limits::decode_held(rows)?;
+        let held = seat::held(
+            pool,
+            &mut tx,
+            &id_hash,
+            &req.branch,
+            &req.service,
+            slot.local_date,
+            rules,
+        )
+        .await?;
         if let Err(refusal) = limits::judge(&held, &req.service, slot.local_date, rules, None) {
             return Ok(Step::Refused(refusal));
         }

@@ -8,7 +8,7 @@ use sqlx::AssertSqlSafe;
 
 use super::cancel::{deadline, not_booked, too_late};
 use super::engine::{Engine, from_epoch};
-use super::limits::{self, HeldRow};
+use super::limits;
 use super::row::random_code;
 use super::seat;
 use super::{Appointment, AppointmentState, Rules};
@@ -97,15 +97,8 @@ pub async fn reschedule(
         if !slot.bookable {
             return Ok(Step::NotBookable);
         }
-        let rows: Vec<HeldRow> = sqlx::query_as(AssertSqlSafe(limits::held_sql(pool)))
-            .bind(&id_hash)
-            .bind(branch.as_str())
-            .bind(service.as_str())
-            .bind(limits::since(slot.local_date, rules).to_string())
-            .fetch_all(&mut *tx)
-            .await
-            .context("reading the person's appointments")?;
-        let held = limits::decode_held(rows)?;
+        let held = seat::held(pool, &mut tx, &id_hash, branch, service, slot.local_date, rules)
+            .await?;
         if let Err(refusal) = limits::judge(&held, service, slot.local_date, rules, Some(id)) {
             return Ok(Step::Refused(refusal));
         }

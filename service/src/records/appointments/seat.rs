@@ -1,11 +1,47 @@
-//! Taking a seat, shared by booking and rescheduling: the slot row is stored on first use,
-//! then one seat is taken with a conditional `UPDATE` (no row: the slot is full).
+//! The steps booking and rescheduling share inside their transaction: reading the person's
+//! appointments for the limits, storing the slot row on first use, then taking one seat with a
+//! conditional `UPDATE` (no row: the slot is full).
 
+use anyhow::Context;
+use chrono::NaiveDate;
 use sqlx::{AssertSqlSafe, Database, Encode, Executor, FromRow, IntoArguments, Transaction, Type};
 
+use super::Rules;
 use super::engine::{Engine, stamp};
+use super::limits::{self, Held, HeldRow};
 use crate::booking::SlotInstance;
 use crate::domain::{BranchId, ServiceId};
+
+/// The appointments of the person (`id_hash`) in `service` at `branch` that the limits may
+/// count when booking on `date` (see [`limits::held_sql`]).
+pub(super) async fn held<P, DB>(
+    pool: &P,
+    tx: &mut Transaction<'static, DB>,
+    id_hash: &str,
+    branch: &BranchId,
+    service: &ServiceId,
+    date: NaiveDate,
+    rules: &Rules,
+) -> anyhow::Result<Vec<Held>>
+where
+    P: Engine<Db = DB>,
+    DB: Database,
+    DB::Arguments: IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    HeldRow: for<'r> FromRow<'r, DB::Row>,
+{
+    let rows: Vec<HeldRow> = sqlx::query_as(AssertSqlSafe(limits::held_sql(pool)))
+        .bind(id_hash)
+        .bind(branch.as_str())
+        .bind(service.as_str())
+        .bind(limits::since(date, rules).to_string())
+        .fetch_all(&mut **tx)
+        .await
+        .context("reading the person's appointments")?;
+    limits::decode_held(rows)
+}
 
 /// Stores slot `slot_id` (`slot` of `service` at `branch`) unless it is stored already.
 pub(super) async fn materialise_slot<P, DB>(
