@@ -56,7 +56,11 @@ async fn migrations_apply_twice_and_leave_an_empty_layout(
     let db = database.connect().await?;
     let first = db.migrate().await?;
     let second = db.migrate().await?;
-    assert_eq!(first, 2, "0001_layout and 0002_appointments");
+    assert_eq!(
+        first, 5,
+        "0001_layout, 0002_appointments, 0003_layout_appointments, 0004_appointment_check_in, \
+         0005_history"
+    );
     assert_eq!(second, first);
     db.ping().await?;
     assert_eq!(layout_version(&db).await?, 0);
