@@ -46,6 +46,8 @@ pub struct AppOptions {
     /// The records database: this PostgreSQL URL (see `database::fresh_postgres`) or SQLite
     /// file; by default a fresh SQLite file in the test's temp dir.
     pub records: Option<RecordsSettings>,
+    /// Where the app's manual clock starts; by default [`crate::start_of_test_day`].
+    pub start_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl AppOptions {
@@ -57,6 +59,7 @@ impl AppOptions {
             sqlite_path: None,
             drain_seconds: 0,
             records: None,
+            start_at: None,
         }
     }
 }
@@ -147,7 +150,9 @@ pub async fn spawn_app_configured(options: AppOptions, extra: Mapping) -> TestAp
     };
     let settings = settings(store, records_value(&records), options.drain_seconds, extra)
         .expect("test settings deserialize");
-    let clock = Arc::new(ManualClock::new(crate::start_of_test_day()));
+    let clock = Arc::new(ManualClock::new(
+        options.start_at.unwrap_or_else(crate::start_of_test_day),
+    ));
     let app = Application::build_with_clock(settings, clock.clone())
         .await
         .expect("the service builds with the test hall and store");

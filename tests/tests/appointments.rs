@@ -35,6 +35,7 @@ macro_rules! suite {
                 reschedule_cancel_and_list_a_persons_appointments,
                 a_persons_bookings_and_limits_outlive_a_restart,
                 twenty_concurrent_check_ins_issue_one_ticket,
+                an_appointment_not_checked_in_by_the_end_of_its_slot_becomes_a_no_show,
             );
         }
     };
@@ -523,6 +524,58 @@ async fn a_persons_bookings_and_limits_outlive_a_restart(
         &["at most 1 active"],
     );
     Ok(())
+}
+
+/// The service marks a booking not checked in by the end of its slot NO_SHOW by itself (its
+/// sweep runs at start-up and every minute): a service that starts on Monday at 10:00 finds
+/// the 09:00–09:30 booking over and marks it, and leaves the 11:00 one booked.
+async fn an_appointment_not_checked_in_by_the_end_of_its_slot_becomes_a_no_show(
+    records: RecordsSettings,
+) -> anyhow::Result<()> {
+    let (mut app, mut client) = spawn(records.clone()).await;
+    let missed = book(&mut client, &slot_id("20261130", "0900"), 9).await?;
+    let later = book(&mut client, &slot_id("20261130", "1100"), 10).await?;
+    app.shutdown_handle().shutdown();
+    app.wait_stopped(std::time::Duration::from_secs(10)).await?;
+    drop(app);
+    let app = spawn_app_with(AppOptions {
+        records: Some(records),
+        start_at: Some(shanghai(2026, 11, 30, 10, 0)),
+        ..AppOptions::new(StoreKind::Embedded)
+    })
+    .await;
+    let mut client = AppointmentServiceClient::new(app.channel().await);
+    let state = |appointment: &Appointment| AppointmentState::try_from(appointment.state);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let now = get(&mut client, &missed.id).await?;
+        if state(&now)? == AppointmentState::NoShow {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the 09:00 booking is still {:?} at 10:00 after 10 s",
+            state(&now)?
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        state(&get(&mut client, &later.id).await?)?,
+        AppointmentState::Booked
+    );
+    Ok(())
+}
+
+async fn get(
+    client: &mut AppointmentServiceClient<Channel>,
+    id: &str,
+) -> Result<Appointment, Status> {
+    let answer = client
+        .get_appointment(GetAppointmentRequest {
+            appointment_id: id.to_owned(),
+        })
+        .await?;
+    Ok(answer.into_inner().appointment.expect("an appointment"))
 }
 
 /// A kiosk that retries while the first check-in is still running: every answer names the
