@@ -14,6 +14,7 @@ pub mod history;
 pub mod http;
 pub mod queue;
 pub mod records;
+pub mod sms;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -1,0 +1,6 @@
+//! SMS reminders: the provider client, the delivery-status callback, and (S2/S3) the outbox
+//! worker and the reminder kinds.
+
+pub mod sender;
+
+pub use sender::{OutgoingSms, SendOutcome, Sender};
