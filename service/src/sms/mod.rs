@@ -2,5 +2,6 @@
 //! worker and the reminder kinds.
 
 pub mod sender;
+pub mod templates;
 
 pub use sender::{OutgoingSms, SendOutcome, Sender};
