@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 pub use crate::display::DisplaySettings;
 pub use crate::records::{RecordsSection, RecordsSettings};
+pub use crate::sms::settings::SmsSettings;
 
 /// The environment variable naming the configuration file when `--config` is not given.
 pub const CONFIG_ENV: &str = "QUEUECALL_CONFIG";
@@ -22,7 +23,7 @@ pub const CONFIG_ENV: &str = "QUEUECALL_CONFIG";
 pub const ENV_PREFIX: &str = "QUEUECALL_";
 /// Top-level keys an environment variable may set; other `QUEUECALL_*` variables (such as
 /// `QUEUECALL_CONFIG`, or ones meant for `queuecallctl`) are not configuration of the service.
-const SECTIONS: [&str; 8] = [
+const SECTIONS: [&str; 9] = [
     "grpc",
     "display",
     "http",
@@ -31,6 +32,7 @@ const SECTIONS: [&str; 8] = [
     "hall_file",
     "log",
     "shutdown",
+    "sms",
 ];
 
 /// Everything the service reads at start-up.
@@ -49,6 +51,8 @@ pub struct Settings {
     pub shutdown: ShutdownSettings,
     /// Limits of the hall display streams.
     pub display: DisplaySettings,
+    /// SMS reminders: the provider and its delivery-status callback.
+    pub sms: SmsSettings,
 }
 
 /// Where the gRPC server listens.

@@ -24,6 +24,7 @@ use crate::clock::Clock;
 use crate::config::HttpSettings;
 use crate::display::Display;
 use crate::queue::Queue;
+use crate::sms::callback::StatusCallback;
 
 pub use error::{HttpError, status_of};
 pub use sse::{KEEP_ALIVE, frame, resume_after};
@@ -38,6 +39,8 @@ pub struct HttpState {
     stopping: watch::Receiver<bool>,
     /// True once the server closes: the event streams end.
     closing: watch::Receiver<bool>,
+    /// `POST /sms/status`, when a provider with a status callback URL is configured.
+    sms_status: Option<StatusCallback>,
 }
 
 impl HttpState {
@@ -55,19 +58,31 @@ impl HttpState {
             stopping,
             // Replaced by `HttpServer::serve`; a router built without it never closes streams.
             closing: watch::channel(false).1,
+            sms_status: None,
         }
+    }
+
+    /// Serves the SMS provider's delivery-status callback too.
+    pub fn with_sms_status(mut self, callback: StatusCallback) -> Self {
+        self.sms_status = Some(callback);
+        self
     }
 }
 
 /// The routes.
 pub fn router(state: HttpState) -> Router {
-    Router::new()
+    let sms = state.sms_status.clone().map(crate::sms::callback::router);
+    let routes = Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/", get(routes::home))
         .route("/display", get(routes::branches))
         .route("/display/{branch}", get(routes::display_page))
         .route("/display/{branch}/events", get(routes::display_events))
-        .with_state(state)
+        .with_state(state);
+    match sms {
+        Some(sms) => routes.merge(sms),
+        None => routes,
+    }
 }
 
 /// The HTTP listener, bound and not yet serving.

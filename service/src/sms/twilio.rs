@@ -1,0 +1,293 @@
+//! A Twilio-compatible Messages client: `POST {base}/2010-04-01/Accounts/{sid}/Messages.json`
+//! with basic auth (account SID, auth token), a time-out on every call, and each answer
+//! classified into a [`SendOutcome`].
+
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use serde::Deserialize;
+
+use super::sender::{OutgoingSms, SendOutcome, Sender};
+use super::settings::{ProviderSettings, SmsFrom};
+
+/// The provider's answer to a create (and each message of a list).
+#[derive(Debug, Deserialize)]
+struct Message {
+    sid: Option<String>,
+    status: Option<String>,
+    to: Option<String>,
+    body: Option<String>,
+    date_created: Option<String>,
+    error_code: Option<i64>,
+    error_message: Option<String>,
+}
+
+/// The provider's error body (`{"code": 21211, "message": "…", "status": 400}`).
+#[derive(Debug, Default, Deserialize)]
+struct ApiError {
+    code: Option<i64>,
+    message: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct MessageList {
+    #[serde(default)]
+    messages: Vec<Message>,
+}
+
+/// Sends through a Twilio-compatible provider.
+#[derive(Debug, Clone)]
+pub struct TwilioSender {
+    http: reqwest::Client,
+    settings: ProviderSettings,
+}
+
+impl TwilioSender {
+    pub fn new(settings: ProviderSettings) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .timeout(settings.timeout)
+            .connect_timeout(settings.timeout)
+            .build()
+            .context("cannot build the SMS provider's HTTP client")?;
+        Ok(Self { http, settings })
+    }
+
+    fn messages_url(&self) -> String {
+        format!(
+            "{}/2010-04-01/Accounts/{}/Messages.json",
+            self.settings.base_url, self.settings.account_sid
+        )
+    }
+
+    fn form(&self, sms: &OutgoingSms) -> Vec<(&'static str, String)> {
+        let mut form = vec![("To", sms.to.e164())];
+        match &self.settings.from {
+            SmsFrom::Number(number) => form.push(("From", number.clone())),
+            SmsFrom::MessagingService(sid) => form.push(("MessagingServiceSid", sid.clone())),
+        }
+        form.push(("Body", sms.body.clone()));
+        if let Some(url) = &self.settings.status_callback_url {
+            form.push(("StatusCallback", url.clone()));
+        }
+        form
+    }
+}
+
+#[async_trait::async_trait]
+impl Sender for TwilioSender {
+    #[tracing::instrument(skip_all, fields(outbox_id = %sms.outbox_id, to = %sms.to.masked()))]
+    async fn send(&self, sms: &OutgoingSms) -> SendOutcome {
+        let sent = self
+            .http
+            .post(self.messages_url())
+            .basic_auth(
+                &self.settings.account_sid,
+                Some(self.settings.auth_token.expose()),
+            )
+            .form(&self.form(sms))
+            .send()
+            .await;
+        let response = match sent {
+            Ok(response) => response,
+            Err(err) => return failed_request(&err),
+        };
+        let status = response.status();
+        let retry_after = retry_after(response.headers());
+        let body = match response.text().await {
+            Ok(body) => body,
+            // The provider answered, so it had the request: whether it took it is unknown.
+            Err(err) => {
+                return SendOutcome::Ambiguous {
+                    reason: format!("reading the answer ({status}) failed: {}", describe(&err)),
+                };
+            }
+        };
+        let outcome = classify(status, retry_after, &body);
+        tracing::debug!(outcome = ?outcome, "sms provider answered");
+        outcome
+    }
+
+    #[tracing::instrument(skip_all, fields(outbox_id = %sms.outbox_id, to = %sms.to.masked()))]
+    async fn find_sent(
+        &self,
+        sms: &OutgoingSms,
+        since: DateTime<Utc>,
+    ) -> Result<Option<(String, String)>, String> {
+        let to = sms.to.e164();
+        let day = since.format("%Y-%m-%d").to_string();
+        let response = self
+            .http
+            .get(self.messages_url())
+            .basic_auth(
+                &self.settings.account_sid,
+                Some(self.settings.auth_token.expose()),
+            )
+            .query(&[
+                ("To", to.as_str()),
+                ("DateSent>", day.as_str()),
+                ("PageSize", "100"),
+            ])
+            .send()
+            .await
+            .map_err(|err| format!("listing messages failed: {}", describe(&err)))?;
+        let status = response.status();
+        let body = response
+            .text()
+            .await
+            .map_err(|err| format!("reading the message list failed: {}", describe(&err)))?;
+        if !status.is_success() {
+            let error: ApiError = serde_json::from_str(&body).unwrap_or_default();
+            return Err(format!(
+                "listing messages answered {status}: {}",
+                error.message.unwrap_or(body)
+            ));
+        }
+        let list: MessageList = serde_json::from_str(&body)
+            .map_err(|err| format!("the message list is not the expected JSON: {err}"))?;
+        // The provider gives whole seconds.
+        let since = since.timestamp();
+        let found = list.messages.into_iter().find(|m| {
+            m.to.as_deref() == Some(to.as_str())
+                && m.body.as_deref() == Some(sms.body.as_str())
+                && m.date_created
+                    .as_deref()
+                    .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
+                    .is_some_and(|created| created.timestamp() >= since)
+        });
+        Ok(found.and_then(|m| Some((m.sid?, m.status.unwrap_or_default()))))
+    }
+}
+
+/// No answer: a connection that never opened is safe to retry; anything later (a time-out
+/// after the request went out) may have reached the provider.
+fn failed_request(err: &reqwest::Error) -> SendOutcome {
+    if err.is_connect() {
+        SendOutcome::Retryable {
+            reason: format!("cannot connect to the SMS provider: {}", describe(err)),
+            retry_after: None,
+        }
+    } else if err.is_builder() {
+        SendOutcome::Permanent {
+            code: None,
+            reason: format!("cannot build the request: {}", describe(err)),
+        }
+    } else {
+        SendOutcome::Ambiguous {
+            reason: format!("no answer from the SMS provider: {}", describe(err)),
+        }
+    }
+}
+
+/// What an answer means: 2xx with a sid Accepted, 429 and 5xx Retryable, other 4xx Permanent.
+fn classify(status: StatusCode, retry_after: Option<Duration>, body: &str) -> SendOutcome {
+    if status.is_success() {
+        return match serde_json::from_str::<Message>(body) {
+            Ok(Message {
+                sid: Some(sid),
+                status,
+                error_code,
+                error_message,
+                ..
+            }) => {
+                if let Some(code) = error_code {
+                    tracing::warn!(code, message = ?error_message, "sms accepted with an error code");
+                }
+                SendOutcome::Accepted {
+                    sid,
+                    status: status.unwrap_or_else(|| "queued".to_owned()),
+                }
+            }
+            _ => SendOutcome::Ambiguous {
+                reason: format!("the provider answered {status} without a message sid"),
+            },
+        };
+    }
+    let error: ApiError = serde_json::from_str(body).unwrap_or_default();
+    let reason = format!(
+        "{status}: {}",
+        error.message.as_deref().unwrap_or("no error message")
+    );
+    if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+        SendOutcome::Retryable {
+            reason,
+            retry_after,
+        }
+    } else if status.is_client_error() {
+        SendOutcome::Permanent {
+            code: error.code,
+            reason,
+        }
+    } else {
+        SendOutcome::Retryable {
+            reason,
+            retry_after,
+        }
+    }
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is not used by the provider).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let seconds = headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(seconds))
+}
+
+/// The error with its causes, without the URL (a listing's URL holds the phone number).
+fn describe(err: &reqwest::Error) -> String {
+    let mut text = err.to_string();
+    if let Some(url) = err.url() {
+        text = text.replace(&format!(" for url ({url})"), "");
+    }
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_classified() {
+        let ok = r#"{"sid":"SM1","status":"queued","error_code":null,"error_message":null}"#;
+        assert_eq!(
+            classify(StatusCode::CREATED, None, ok),
+            SendOutcome::Accepted {
+                sid: "SM1".to_owned(),
+                status: "queued".to_owned()
+            }
+        );
+        let invalid = r#"{"code":21211,"message":"Invalid 'To' Phone Number","status":400}"#;
+        assert!(matches!(
+            classify(StatusCode::BAD_REQUEST, None, invalid),
+            SendOutcome::Permanent {
+                code: Some(21211),
+                ..
+            }
+        ));
+        assert!(matches!(
+            classify(StatusCode::TOO_MANY_REQUESTS, Some(Duration::from_secs(3)), ""),
+            SendOutcome::Retryable { retry_after: Some(d), .. } if d == Duration::from_secs(3)
+        ));
+        assert!(matches!(
+            classify(StatusCode::BAD_GATEWAY, None, "<html>"),
+            SendOutcome::Retryable { .. }
+        ));
+        assert!(matches!(
+            classify(StatusCode::OK, None, "{}"),
+            SendOutcome::Ambiguous { .. }
+        ));
+    }
+}
