@@ -23,6 +23,7 @@ pub mod appointments;
 mod db;
 pub mod history;
 pub mod layout;
+pub mod outbox;
 mod settings;
 pub mod settings_table;
 

@@ -1,0 +1,214 @@
+//! Recording what became of an attempt, and the provider's delivery statuses.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
+
+use super::Claimed;
+use super::engine::{Dialect, stamp};
+use crate::records::Db;
+
+/// What the worker decided after an attempt (or instead of one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The provider accepted it (or, asked after an ambiguous attempt, had it): `sent`.
+    Sent { sid: String, status: String },
+    /// A retryable failure: pending again from `at`.
+    Retry { at: DateTime<Utc>, error: String },
+    /// A time-out after the request may have reached the provider: pending again from `at`,
+    /// and the next attempt asks the provider first.
+    Ambiguous { at: DateTime<Utc>, error: String },
+    /// Not attempted (a per-number limit, quiet hours): pending again from `at`, the attempt
+    /// not counted.
+    Postponed { at: DateTime<Utc>, reason: String },
+    /// The provider refused it for good (invalid number, unsubscribed, …): `failed`, never
+    /// retried.
+    Failed { code: Option<i64>, error: String },
+    /// Retryable failures until the last attempt: `dead`.
+    Dead { error: String },
+    /// No longer wanted (checked at send time): `cancelled`.
+    Cancelled { reason: String },
+}
+
+/// The columns an outcome sets.
+#[derive(Default)]
+struct Plan {
+    state: &'static str,
+    uncount: i64,
+    next_at: Option<String>,
+    verify: bool,
+    sent: Option<(String, String)>,
+    code: Option<i64>,
+    error: Option<String>,
+}
+
+impl Outcome {
+    fn plan(self) -> Plan {
+        match self {
+            Self::Sent { sid, status } => Plan {
+                state: "sent",
+                sent: Some((sid, status)),
+                ..Plan::default()
+            },
+            Self::Retry { at, error } => Plan {
+                state: "pending",
+                next_at: Some(stamp(at)),
+                error: Some(error),
+                ..Plan::default()
+            },
+            Self::Ambiguous { at, error } => Plan {
+                state: "pending",
+                next_at: Some(stamp(at)),
+                verify: true,
+                error: Some(error),
+                ..Plan::default()
+            },
+            Self::Postponed { at, reason } => Plan {
+                state: "pending",
+                uncount: 1,
+                next_at: Some(stamp(at)),
+                error: Some(reason),
+                ..Plan::default()
+            },
+            Self::Failed { code, error } => Plan {
+                state: "failed",
+                code,
+                error: Some(error),
+                ..Plan::default()
+            },
+            Self::Dead { error } => Plan {
+                state: "dead",
+                error: Some(error),
+                ..Plan::default()
+            },
+            Self::Cancelled { reason } => Plan {
+                state: "cancelled",
+                error: Some(reason),
+                ..Plan::default()
+            },
+        }
+    }
+}
+
+/// Records `outcome` of the attempt `claimed`, fenced by its attempt number: answers `false`
+/// (and changes nothing) when the row is no longer this attempt's (its lease expired and
+/// another worker claimed it).
+pub async fn record_outcome(
+    db: &Db,
+    claimed: &Claimed,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let plan = outcome.plan();
+    let (sid, status) = plan.sent.clone().unzip();
+    let sent_at = sid.as_ref().map(|_| stamp(now));
+    let done = with_pool!(db, pool => {
+        let sql = format!(
+            "UPDATE sms_outbox SET state = $3, attempts = attempts - $4, \
+             next_attempt_at = COALESCE({}, next_attempt_at), claimed_until = NULL, \
+             verify_since = CASE WHEN $6 THEN COALESCE(verify_since, last_attempt_at) \
+             WHEN $3 = 'pending' THEN verify_since ELSE NULL END, \
+             sent_at = COALESCE({}, sent_at), provider_sid = COALESCE($8, provider_sid), \
+             provider_status = COALESCE($9, provider_status), error_code = $10, \
+             last_error = $11, updated_at = {} \
+             WHERE id = $1 AND state = 'sending' AND attempts = $2",
+            pool.instant(5),
+            pool.instant(7),
+            pool.instant(12),
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(&claimed.id)
+            .bind(i64::from(claimed.attempts))
+            .bind(plan.state)
+            .bind(plan.uncount)
+            .bind(plan.next_at.as_deref())
+            .bind(plan.verify)
+            .bind(sent_at.as_deref())
+            .bind(sid.as_deref())
+            .bind(status.as_deref())
+            .bind(plan.code)
+            .bind(plan.error.as_deref().map(|e| truncate(e, 1000)))
+            .bind(stamp(now))
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+    })
+    .with_context(|| format!("recording an attempt of reminder {}", claimed.id))?;
+    let recorded = done == 1;
+    if !recorded {
+        tracing::warn!(
+            sms = %claimed.id,
+            attempt = claimed.attempts,
+            "sms attempt not recorded: another worker took the reminder over"
+        );
+    }
+    Ok(recorded)
+}
+
+fn truncate(text: &str, chars: usize) -> String {
+    text.chars().take(chars).collect()
+}
+
+/// The order of the provider's statuses; a status never replaces one of a higher rank.
+const RANKS: [(&str, i64); 10] = [
+    ("accepted", 0),
+    ("scheduled", 0),
+    ("queued", 1),
+    ("sending", 2),
+    ("sent", 3),
+    ("delivered", 4),
+    ("undelivered", 4),
+    ("failed", 4),
+    ("canceled", 4),
+    ("read", 5),
+];
+
+/// The outbox state a provider status puts a sent reminder in.
+fn state_of(status: &str) -> &'static str {
+    match status {
+        "delivered" | "read" => "delivered",
+        "undelivered" => "undelivered",
+        "failed" | "canceled" => "failed",
+        _ => "sent",
+    }
+}
+
+/// Applies the provider's `status` to the reminder it knows as `sid`, monotonically: only a
+/// status of a higher rank than the stored one is applied (a late `sent` never overwrites
+/// `delivered` or `failed`). Answers whether it was applied; `false` also for an unknown sid
+/// or status.
+pub async fn apply_status(
+    db: &Db,
+    sid: &str,
+    status: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let Some(rank) = RANKS.iter().find(|(s, _)| *s == status).map(|(_, r)| *r) else {
+        tracing::warn!(sid, status, "unknown sms status ignored");
+        return Ok(false);
+    };
+    let ranks: String = RANKS
+        .iter()
+        .map(|(s, r)| format!(" WHEN '{s}' THEN {r}"))
+        .collect();
+    let done = with_pool!(db, pool => {
+        let sql = format!(
+            "UPDATE sms_outbox SET provider_status = $2, state = $3, updated_at = {} \
+             WHERE provider_sid = $1 \
+             AND state IN ('sent', 'delivered', 'undelivered', 'failed') \
+             AND (CASE provider_status{ranks} ELSE -1 END) < $4",
+            pool.instant(5)
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(sid)
+            .bind(status)
+            .bind(state_of(status))
+            .bind(rank)
+            .bind(stamp(now))
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+    })
+    .with_context(|| format!("applying status {status} to message {sid}"))?;
+    Ok(done == 1)
+}
