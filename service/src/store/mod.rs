@@ -116,12 +116,33 @@
 //! removes exactly the ids given (ids already gone are ignored), so several replicas may drain
 //! one buffer at once: the records insert is idempotent. Steps that fail or answer without
 //! changing anything append nothing.
+//!
+//! # Reminder buffer (SMS)
+//! Found where the queue moves, never by polling: in the same atomic step (the same Lua script,
+//! stream `<prefix>:{branch}:reminders`; the same SQLite transaction, table `live_reminders`),
+//! - call_next / call_ticket append a `called` intent (with the window) for a ticket with a
+//!   phone (a recall appends nothing);
+//! - every step whose `QueueChanged` event says a service's waiting changed (take_ticket,
+//!   cancel_ticket, call_next, call_ticket, requeue, transfer into the target) then looks at
+//!   today's queue of that service: the waiting ticket at index `turn_near` (exactly
+//!   `turn_near` people ahead), if it has a phone and was never sent a turn-near intent (a
+//!   per-ticket flag: the ticket hash's `near_sent` on Redis, a `live_reminded` row in SQLite,
+//!   kept through requeues and transfers), gets a `turn_near` intent.
+//!
+//! So a ticket taken with exactly `turn_near` people ahead is reminded at once; one taken with
+//! fewer is not (its holder is at the kiosk in the hall, which shows the people ahead) unless a
+//! later insertion (priority class, requeue, transfer) puts it at index `turn_near`; it gets
+//! its `called` reminder in any case. A ticket in front of index `turn_near` never passes it
+//! again. expire_past_days touches past days only and appends nothing; refused steps append
+//! nothing. `reminders_pending` / `reminders_ack` work like the history buffer's.
 
 mod history;
 pub mod memory;
 pub mod redis;
+mod reminders;
 
 pub use history::{Buffered, HistoryEntry, Leg, Outcome};
+pub use reminders::{BufferedReminder, ReminderIntent, ReminderKind};
 
 use async_trait::async_trait;
 
@@ -324,4 +345,16 @@ pub trait QueueStore: Send + Sync + 'static {
     /// Removes the entries with these buffer ids from the branch's buffer; returns how many
     /// were still there.
     async fn history_ack(&self, branch: &Branch, ids: &[String]) -> QueueResult<usize>;
+
+    /// The branch's oldest reminder intents not yet acknowledged, oldest first, at most
+    /// `limit`, each with its buffer id.
+    async fn reminders_pending(
+        &self,
+        branch: &Branch,
+        limit: usize,
+    ) -> QueueResult<Vec<BufferedReminder>>;
+
+    /// Removes the intents with these buffer ids from the branch's reminder buffer; returns how
+    /// many were still there.
+    async fn reminders_ack(&self, branch: &Branch, ids: &[String]) -> QueueResult<usize>;
 }

@@ -8,6 +8,7 @@ pub mod history;
 pub mod illegal;
 pub mod inputs;
 pub mod lifecycle;
+pub mod reminders;
 pub mod routing;
 pub mod taking;
 pub mod waits;

@@ -11,9 +11,9 @@ use crate::domain::{
 };
 use crate::error::{QueueError, QueueResult};
 use crate::hall::Branch;
-use crate::store::{BoardSnapshot, Buffered, Issued, QueueStore, ServiceStatus};
+use crate::store::{BoardSnapshot, Buffered, BufferedReminder, Issued, QueueStore, ServiceStatus};
 
-use super::{MemoryStore, history_rows, steps, tickets, windows};
+use super::{MemoryStore, history_rows, reminder_rows, steps, tickets, windows};
 
 #[async_trait]
 impl QueueStore for MemoryStore {
@@ -27,7 +27,10 @@ impl QueueStore for MemoryStore {
         self.step(
             &branch.id,
             now.at,
-            |s| tickets::take(s, branch, new, now),
+            |s| {
+                let plan = tickets::take(s, branch, new, now);
+                reminder_rows::with_reminders(s, branch, now.day, plan)
+            },
             |s, taken| {
                 Ok(Issued {
                     view: s.view(branch, &taken.id)?,
@@ -62,8 +65,10 @@ impl QueueStore for MemoryStore {
         id: &TicketId,
         now: &Now,
     ) -> QueueResult<TicketView> {
-        self.ticket_step(branch, now, |s| tickets::cancel(s, id, now))
-            .await
+        self.ticket_step(branch, now, |s| {
+            reminder_rows::with_reminders(s, branch, now.day, tickets::cancel(s, id, now))
+        })
+        .await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id))]
@@ -113,7 +118,10 @@ impl QueueStore for MemoryStore {
         self.step(
             &branch.id,
             now.at,
-            |s| windows::call_next(s, branch, window, now),
+            |s| {
+                let plan = windows::call_next(s, branch, window, now);
+                reminder_rows::with_reminders(s, branch, now.day, plan)
+            },
             |s, id| id.map(|id| s.view(branch, &id)).transpose(),
         )
         .await
@@ -128,7 +136,8 @@ impl QueueStore for MemoryStore {
         now: &Now,
     ) -> QueueResult<TicketView> {
         self.ticket_step(branch, now, |s| {
-            windows::call_ticket(s, branch, window, id, now)
+            let plan = windows::call_ticket(s, branch, window, id, now);
+            reminder_rows::with_reminders(s, branch, now.day, plan)
         })
         .await
     }
@@ -179,8 +188,11 @@ impl QueueStore for MemoryStore {
 
     #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, ticket = %id))]
     async fn requeue(&self, branch: &Branch, id: &TicketId, now: &Now) -> QueueResult<TicketView> {
-        self.ticket_step(branch, now, |s| tickets::requeue(s, branch, id, now))
-            .await
+        self.ticket_step(branch, now, |s| {
+            let plan = tickets::requeue(s, branch, id, now);
+            reminder_rows::with_reminders(s, branch, now.day, plan)
+        })
+        .await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, window = %window, target = %target))]
@@ -193,7 +205,8 @@ impl QueueStore for MemoryStore {
         now: &Now,
     ) -> QueueResult<TicketView> {
         self.ticket_step(branch, now, |s| {
-            steps::transfer(s, branch, window, target, to_front, now)
+            let plan = steps::transfer(s, branch, window, target, to_front, now);
+            reminder_rows::with_reminders(s, branch, now.day, plan)
         })
         .await
     }
@@ -262,6 +275,26 @@ impl QueueStore for MemoryStore {
         // Under the store's lock, so that it never waits on a step's write transaction.
         let _steps = self.branches.lock().await;
         history_rows::ack(&self.pool, &branch.id, ids)
+            .await
+            .map_err(|e| QueueError::unavailable("sqlite", e))
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id))]
+    async fn reminders_pending(
+        &self,
+        branch: &Branch,
+        limit: usize,
+    ) -> QueueResult<Vec<BufferedReminder>> {
+        reminder_rows::pending(&self.pool, &branch.id, limit)
+            .await
+            .map_err(|e| QueueError::unavailable("sqlite", format!("{e:#}")))
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, ids = ids.len()))]
+    async fn reminders_ack(&self, branch: &Branch, ids: &[String]) -> QueueResult<usize> {
+        // Under the store's lock, so that it never waits on a step's write transaction.
+        let _steps = self.branches.lock().await;
+        reminder_rows::ack(&self.pool, &branch.id, ids)
             .await
             .map_err(|e| QueueError::unavailable("sqlite", e))
     }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::{EventKind, ServiceId, TicketId};
-use crate::store::HistoryEntry;
+use crate::store::{HistoryEntry, ReminderIntent};
 
 use super::state::{BranchState, LiveTicket, LiveWindow};
 
@@ -23,6 +23,8 @@ pub struct Change {
     /// The history entries of the legs the transition ends (written to `live_history` in the
     /// same transaction; nothing of them is kept in memory).
     pub history: Vec<HistoryEntry>,
+    /// The reminder intents the step finds (`live_reminders`, same transaction; file only).
+    pub reminders: Vec<ReminderIntent>,
 }
 
 /// Tickets issued of one service on one day.
@@ -57,6 +59,7 @@ impl Change {
             && self.averages.is_empty()
             && self.events.is_empty()
             && self.history.is_empty()
+            && self.reminders.is_empty()
     }
 }
 
@@ -98,6 +101,6 @@ impl BranchState {
         for average in change.averages {
             self.averages.insert(average.service, average.avg_ms);
         }
-        // `change.history` lives only in the file, until the recorder drains it.
+        // `change.history` and `change.reminders` live only in the file, until drained.
     }
 }

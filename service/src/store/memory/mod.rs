@@ -14,7 +14,8 @@
 //!
 //! History entries of a change (`store/mod.rs`, "History buffer") are rows of `live_history`
 //! in the same transaction (`history_rows`); they are never held in memory, and
-//! `history_pending` reads them from the file.
+//! `history_pending` reads them from the file. Reminder intents (`reminder_rows`) likewise:
+//! the steps that move the queue find them from the state and the change before the commit.
 
 mod api;
 mod board;
@@ -25,6 +26,7 @@ mod history_rows;
 mod load;
 mod log;
 mod persist;
+mod reminder_rows;
 mod routing;
 mod signal;
 mod state;

@@ -15,7 +15,7 @@ use sqlx::sqlite::{
 use crate::domain::{BranchId, Event};
 
 use super::change::Change;
-use super::{event_rows, history_rows};
+use super::{event_rows, history_rows, reminder_rows};
 
 const SCHEMA: &str = include_str!("schema.sql");
 
@@ -143,6 +143,9 @@ pub async fn write(
     }
     for entry in &change.history {
         history_rows::insert(&mut tx, entry).await?;
+    }
+    for intent in &change.reminders {
+        reminder_rows::insert(&mut tx, branch, intent).await?;
     }
     for w in &change.windows {
         sqlx::query(

@@ -113,3 +113,21 @@ CREATE TABLE IF NOT EXISTS live_history (
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS live_history_by_branch ON live_history (branch, seq);
+
+-- The reminder buffer (store/mod.rs, "Reminder buffer"): intents written in the transaction of
+-- the step that finds them, deleted once the SMS relay has put them in the outbox.
+-- `live_reminded` is the once-per-ticket flag of turn-near intents.
+CREATE TABLE IF NOT EXISTS live_reminders (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    branch    TEXT    NOT NULL,
+    kind      TEXT    NOT NULL,                     -- turn_near | called
+    ticket_id TEXT    NOT NULL,
+    service   TEXT    NOT NULL,
+    phone     TEXT    NOT NULL,                     -- 11 digits; never logged
+    ahead     INTEGER NOT NULL,
+    window_no INTEGER
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS live_reminded (
+    ticket_id TEXT NOT NULL PRIMARY KEY
+) STRICT;

@@ -59,7 +59,7 @@ impl RedisStore {
     }
 
     /// Runs `cmd` (tried once more when the connection was refused, see `Conn::run`).
-    async fn run_cmd(&self, cmd: &redis::Cmd) -> QueueResult<Value> {
+    pub(super) async fn run_cmd(&self, cmd: &redis::Cmd) -> QueueResult<Value> {
         self.conn
             .run(|mut con| async move { cmd.query_async::<Value>(&mut con).await })
             .await

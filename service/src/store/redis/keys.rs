@@ -19,6 +19,7 @@
 //! | `P:evseq` | string | the id of the branch's last board event (`lua/emit.lua`) |
 //! | `P:events` | stream | board events, entry id `<event id>-0`, trimmed to about the retention |
 //! | `P:history` | stream | history entries of ended legs (`lua/history.lua`), never trimmed; XDEL on ack |
+//! | `P:reminders` | stream | SMS reminder intents (`lua/reminders.lua`), never trimmed; XDEL on ack |
 
 use anyhow::bail;
 use chrono::NaiveDate;
@@ -52,6 +53,11 @@ pub(super) fn event_seq(branch_prefix: &str) -> String {
 /// The stream of the branch's board events.
 pub(super) fn events(branch_prefix: &str) -> String {
     format!("{branch_prefix}:events")
+}
+
+/// The stream of the branch's reminder buffer.
+pub(super) fn reminders(branch_prefix: &str) -> String {
+    format!("{branch_prefix}:reminders")
 }
 
 /// The stream of the branch's history buffer.

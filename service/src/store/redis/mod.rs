@@ -18,6 +18,7 @@ mod events;
 mod history;
 mod keys;
 mod readers;
+mod reminders;
 mod reply;
 mod run;
 mod scripts;
@@ -40,7 +41,8 @@ use crate::domain::{
 use crate::error::{QueueError, QueueResult};
 use crate::hall::Branch;
 use crate::store::{
-    BoardSnapshot, Buffered, DEFAULT_EVENT_RETENTION, Issued, QueueStore, ServiceStatus,
+    BoardSnapshot, Buffered, BufferedReminder, DEFAULT_EVENT_RETENTION, Issued, QueueStore,
+    ServiceStatus,
 };
 use conn::Conn;
 use readers::Readers;
@@ -285,5 +287,19 @@ impl QueueStore for RedisStore {
     #[tracing::instrument(skip_all, fields(branch = %branch.id, ids = ids.len()))]
     async fn history_ack(&self, branch: &Branch, ids: &[String]) -> QueueResult<usize> {
         self.delete_history(branch, ids).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id))]
+    async fn reminders_pending(
+        &self,
+        branch: &Branch,
+        limit: usize,
+    ) -> QueueResult<Vec<BufferedReminder>> {
+        self.read_reminders(branch, limit).await
+    }
+
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, ids = ids.len()))]
+    async fn reminders_ack(&self, branch: &Branch, ids: &[String]) -> QueueResult<usize> {
+        self.delete_reminders(branch, ids).await
     }
 }

@@ -13,10 +13,13 @@ use crate::hall::{Branch, Service};
 
 impl RedisStore {
     /// An invocation of `script` for `branch` with what every script takes first: the branch
-    /// prefix as `KEYS[1]` and the event retention as `ARGV[1]` (see `lua/lib.lua`).
+    /// prefix as `KEYS[1]`, the event retention as `ARGV[1]` and the turn-near thresholds as
+    /// `ARGV[2]` (see `lua/lib.lua`).
     pub(super) fn invoke<'s>(&self, script: &'s Script, branch: &Branch) -> ScriptInvocation<'s> {
         let mut inv = script.prepare_invoke();
-        inv.key(self.prefix(branch)).arg(self.event_retention);
+        inv.key(self.prefix(branch))
+            .arg(self.event_retention)
+            .arg(near_thresholds(branch));
         inv
     }
 
@@ -65,4 +68,14 @@ impl RedisStore {
             "redis script kept asking for service facts"
         )))
     }
+}
+
+/// The branch's turn-near thresholds as `lua/lib.lua` reads them: `<service> <n> ...`.
+fn near_thresholds(branch: &Branch) -> String {
+    branch
+        .services
+        .iter()
+        .map(|s| format!("{} {}", s.id.as_str(), s.turn_near))
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -1,6 +1,6 @@
 //! The Lua scripts of the store, one per transition or consistent read. Each is the shared
 //! helpers of `lua/lib.lua`, the event helpers of `lua/emit.lua` and the history helper of
-//! `lua/history.lua`, followed by its own body;
+//! `lua/history.lua` and the reminder helpers of `lua/reminders.lua`, followed by its own body;
 //! `redis::Script` runs it by EVALSHA and loads it on NOSCRIPT. Every script takes the branch
 //! prefix as `KEYS[1]` and the event retention as `ARGV[1]` (see `RedisStore::invoke`).
 
@@ -14,6 +14,7 @@ macro_rules! script {
             include_str!("lua/lib.lua"),
             include_str!("lua/emit.lua"),
             include_str!("lua/history.lua"),
+            include_str!("lua/reminders.lua"),
             include_str!(concat!("lua/", $file))
         ))
     };

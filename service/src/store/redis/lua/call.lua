@@ -77,4 +77,6 @@ if not t.first_called_at then redis.call('HSET', k_ticket(id), 'first_called_at'
 redis.call('HSET', wkey, 'current', id)
 emit_called(at, t, no, 0)
 emit_queue(at, today, t.service)
+remind_called(t, no)
+remind_near(today, t.service)
 return {'ok', view(id)}

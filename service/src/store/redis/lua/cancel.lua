@@ -8,4 +8,5 @@ dequeue(t)
 redis.call('HSET', k_ticket(id), 'state', 'CANCELLED', 'ended_at', at)
 record(t, 'CANCELLED', at, false)
 emit_queue(at, today, t.service)
+remind_near(today, t.service)
 return {'ok', view(id)}

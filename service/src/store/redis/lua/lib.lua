@@ -7,12 +7,17 @@ local P = KEYS[1]
 local RANK_SPAN = 1e11
 
 -- ARGV[1] of every script is the event retention: about how many entries the branch's event
--- stream keeps (see emit.lua). The script's own arguments follow it; the local `ARGV` below
+-- stream keeps (see emit.lua), ARGV[2] the turn-near thresholds. The script's own arguments
+-- follow them; the local `ARGV` below
 -- holds only those, so every helper and script body reads them from index 1.
 local RETENTION = tonumber(ARGV[1])
+-- ARGV[2] is the branch's turn-near thresholds, '<service> <n> <service> <n> ...' (see
+-- reminders.lua).
+local NEAR = {}
+for svc, n in string.gmatch(ARGV[2] or '', '(%S+) (%d+)') do NEAR[svc] = tonumber(n) end
 local ARGV = (function(all)
   local own = {}
-  for i = 2, #all do own[i - 1] = all[i] end
+  for i = 3, #all do own[i - 2] = all[i] end
   return own
 end)(ARGV)
 

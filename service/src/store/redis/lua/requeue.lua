@@ -44,4 +44,5 @@ redis.call('HDEL', k_ticket(id), 'window', 'ended_at')
 enqueue(t, key)
 if let_go then emit_window(at, let_go) end
 emit_queue(at, today, t.service)
+remind_near(today, t.service)
 return {'ok', view(id)}

@@ -31,4 +31,5 @@ if phone ~= '' then redis.call('HSET', k_ticket(id), 'phone', phone) end
 enqueue({id = id, day = day, service = svc}, rank * RANK_SPAN + time_key)
 if idem ~= '' then redis.call('SET', k_idem(day, idem), id, 'EX', 172800) end
 emit_queue(at, day, svc)
+remind_near(day, svc)
 return {'ok', view(id), 0}

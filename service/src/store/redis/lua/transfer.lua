@@ -34,4 +34,5 @@ t.service = target
 enqueue(t, key)
 emit_window(at, no)
 emit_queue(at, today, target)
+remind_near(today, target)
 return {'ok', view(t.id)}

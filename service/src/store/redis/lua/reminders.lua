@@ -1,0 +1,27 @@
+-- The reminder buffer (store/mod.rs, "Reminder buffer"): the steps that move the queue append
+-- intents to the stream `P:reminders` in the same script, after all of their checks. The
+-- entry id is Redis's own; `reminders_ack` XDELs the ids the relay committed. The ticket
+-- hash's `near_sent` makes a turn-near intent once per ticket, through requeues and transfers.
+local K_REMINDERS = P .. ':reminders'
+
+-- The ticket at index NEAR[svc] of today's queue of `svc` (that many people ahead), if it has
+-- a phone and was never sent a turn-near intent.
+local function remind_near(day, svc)
+  local n = NEAR[svc]
+  if not n then return end
+  local id = redis.call('ZRANGE', k_wait(day, svc), n, n)[1]
+  if not id then return end
+  local tkey = k_ticket(id)
+  local phone = redis.call('HGET', tkey, 'phone')
+  if not phone or phone == '' then return end
+  if redis.call('HSETNX', tkey, 'near_sent', 1) == 0 then return end
+  redis.call('XADD', K_REMINDERS, '*', 'kind', 'turn_near', 'ticket', id, 'service', svc,
+    'phone', phone, 'ahead', n)
+end
+
+-- Ticket `t` (its fields before the step) called to window `no`.
+local function remind_called(t, no)
+  if not t.phone or t.phone == '' then return end
+  redis.call('XADD', K_REMINDERS, '*', 'kind', 'called', 'ticket', t.id, 'service', t.service,
+    'phone', t.phone, 'ahead', 0, 'window', no)
+end

@@ -1,0 +1,88 @@
+//! The reminder buffer on Redis: the stream `P:reminders` that `lua/reminders.lua` appends to
+//! in the scripts of the steps that move the queue. Reading (XRANGE) and acknowledging (XDEL)
+//! are single commands on the branch's key.
+
+use std::collections::HashMap;
+
+use anyhow::anyhow;
+use redis::Value;
+
+use super::RedisStore;
+use super::decode::{array, text};
+use super::events::fields;
+use super::keys;
+use crate::domain::{Phone, ServiceId, TicketId, WindowNo};
+use crate::error::{QueueError, QueueResult};
+use crate::hall::Branch;
+use crate::store::{BufferedReminder, ReminderIntent, ReminderKind};
+
+// The message never holds the phone number.
+fn bad(what: impl std::fmt::Display) -> QueueError {
+    QueueError::Internal(anyhow!("unreadable redis reminder entry: {what}"))
+}
+
+impl RedisStore {
+    pub(super) async fn read_reminders(
+        &self,
+        branch: &Branch,
+        limit: usize,
+    ) -> QueueResult<Vec<BufferedReminder>> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut xrange = redis::cmd("XRANGE");
+        xrange
+            .arg(keys::reminders(&self.prefix(branch)))
+            .arg("-")
+            .arg("+")
+            .arg("COUNT")
+            .arg(limit);
+        let reply = self.run_cmd(&xrange).await?;
+        array(reply)?.into_iter().map(buffered).collect()
+    }
+
+    pub(super) async fn delete_reminders(
+        &self,
+        branch: &Branch,
+        ids: &[String],
+    ) -> QueueResult<usize> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut xdel = redis::cmd("XDEL");
+        xdel.arg(keys::reminders(&self.prefix(branch))).arg(ids);
+        let reply = self.run_cmd(&xdel).await?;
+        let removed = super::decode::int(&reply)?;
+        usize::try_from(removed).map_err(|_| bad(format!("XDEL answered {removed}")))
+    }
+}
+
+/// One stream entry `[id, fields]`.
+fn buffered(value: Value) -> QueueResult<BufferedReminder> {
+    let mut parts = array(value)?.into_iter();
+    let id = text(&parts.next().ok_or_else(|| bad("entry without id"))?)?;
+    let fields = fields(parts.next().ok_or_else(|| bad("entry without fields"))?)?;
+    let intent = intent(&fields).map_err(|e| bad(format!("{id}: {e}")))?;
+    Ok(BufferedReminder { id, intent })
+}
+
+fn intent(f: &HashMap<String, String>) -> Result<ReminderIntent, String> {
+    let opt = |name: &str| f.get(name).map(String::as_str).filter(|v| !v.is_empty());
+    let get = |name: &str| opt(name).ok_or_else(|| format!("lacks field {name}"));
+    let bad_field = |name: &str| format!("field {name} is not valid");
+    Ok(ReminderIntent {
+        kind: ReminderKind::parse(get("kind")?).ok_or_else(|| bad_field("kind"))?,
+        ticket: TicketId::parse(get("ticket")?).map_err(|_| bad_field("ticket"))?,
+        service: ServiceId::parse("service", get("service")?).map_err(|_| bad_field("service"))?,
+        phone: Phone::parse("phone", get("phone")?).map_err(|_| bad_field("phone"))?,
+        ahead: opt("ahead").map_or(Ok(0), |v| v.parse().map_err(|_| bad_field("ahead")))?,
+        window: opt("window")
+            .map(|v| {
+                v.parse()
+                    .ok()
+                    .and_then(|n| WindowNo::parse("window", n).ok())
+                    .ok_or_else(|| bad_field("window"))
+            })
+            .transpose()?,
+    })
+}
