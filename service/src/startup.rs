@@ -45,6 +45,8 @@ use crate::history::Recorder;
 use crate::http::{HttpServer, HttpState};
 use crate::queue::Queue;
 use crate::records::{Db, settings_table};
+use crate::sms::callback::{OutboxStatus, StatusCallback};
+use crate::sms::{self, Sender};
 use crate::store::QueueStore;
 use crate::store::memory::MemoryStore;
 use crate::store::redis::RedisStore;
@@ -94,6 +96,10 @@ pub struct Application {
     layout_signal: Option<LayoutSignal>,
     drain: Duration,
     shutdown: ShutdownHandle,
+    /// The SMS provider's client, or the log sender.
+    sms_sender: Arc<dyn Sender>,
+    /// `POST /sms/status`, when the provider is told a status callback URL.
+    sms_status: Option<StatusCallback>,
 }
 
 impl Application {
@@ -128,6 +134,11 @@ impl Application {
             .context("cannot read the bound gRPC address")?;
         let display = Display::new(Arc::clone(&queue), settings.display.clone());
         let http = HttpServer::bind(&settings.http).await?;
+        let sms_sender = sms::build_sender(&settings.sms)?;
+        let sms_status = StatusCallback::from_settings(
+            &settings.sms,
+            Arc::new(OutboxStatus::new(records.clone(), Arc::clone(&clock))),
+        );
         Ok(Self {
             listener,
             addr,
@@ -141,6 +152,8 @@ impl Application {
             layout_signal: LayoutSignal::for_store(&settings.store)?,
             drain: Duration::from_secs(settings.shutdown.drain_seconds),
             shutdown: ShutdownHandle::new(),
+            sms_sender,
+            sms_status,
         })
     }
 
@@ -161,6 +174,11 @@ impl Application {
 
     pub fn shutdown_handle(&self) -> ShutdownHandle {
         self.shutdown.clone()
+    }
+
+    /// What SMS reminders are sent through (`sms` settings).
+    pub fn sms_sender(&self) -> Arc<dyn Sender> {
+        Arc::clone(&self.sms_sender)
     }
 
     /// The records database (migrated).
@@ -198,6 +216,8 @@ impl Application {
             layout_signal,
             drain,
             shutdown,
+            sms_sender: _,
+            sms_status,
         } = self;
         if let Err(err) = queue.ready().await {
             tracing::warn!(error = %err, "store not reachable yet; serving anyway, calls answer UNAVAILABLE until it is");
@@ -257,12 +277,15 @@ impl Application {
             id_hasher,
         ));
         let sweeping = tokio::spawn(sweep_no_shows(Arc::clone(&appointments), shutdown.clone()));
-        let http_state = HttpState::new(
+        let mut http_state = HttpState::new(
             Arc::clone(&display),
             Arc::clone(&queue),
             clock,
             shutdown.stopping(),
         );
+        if let Some(callback) = sms_status {
+            http_state = http_state.with_sms_status(callback);
+        }
         // The HTTP server closes when the gRPC one does: after the drain that follows a stop.
         let http_closing = {
             let shutdown = shutdown.clone();

@@ -11,6 +11,8 @@ use axum::routing::post;
 
 use super::settings::{Secret, SmsSettings};
 use super::signature;
+use crate::clock::Clock;
+use crate::records::Db;
 
 /// The path of the callback on the HTTP listener.
 pub const STATUS_PATH: &str = "/sms/status";
@@ -105,5 +107,24 @@ async fn status(
             );
             StatusCode::INTERNAL_SERVER_ERROR
         }
+    }
+}
+
+/// The outbox as the sink: `records::outbox::apply_status`, monotonic.
+pub struct OutboxStatus {
+    db: Db,
+    clock: Arc<dyn Clock>,
+}
+
+impl OutboxStatus {
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
+        Self { db, clock }
+    }
+}
+
+#[async_trait::async_trait]
+impl StatusSink for OutboxStatus {
+    async fn apply_status(&self, provider_sid: &str, status: &str) -> anyhow::Result<bool> {
+        crate::records::outbox::apply_status(&self.db, provider_sid, status, self.clock.now()).await
     }
 }

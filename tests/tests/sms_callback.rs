@@ -1,0 +1,117 @@
+//! The SMS provider's delivery-status callback over real HTTP to the running service:
+//! `POST /sms/status` signed like Twilio (`X-Twilio-Signature` over the URL the provider was
+//! given and the sorted form) is taken (204); a missing or wrong signature, or one over another
+//! URL (the address the request really came to), is refused with 403.
+
+use queuecall::sms::signature;
+use queuecall_tests::*;
+use serde_yaml::{Mapping, Value};
+
+const TOKEN: &str = "callback-test-token";
+/// What the provider is told: the public address in front of the service, not its own.
+const PUBLIC_URL: &str = "https://hall.example.gov.cn/sms/status";
+
+fn sms_settings() -> Mapping {
+    let sms: Mapping = serde_yaml::from_str(&format!(
+        "account_sid: AC0123456789abcdef0123456789abcdef\n\
+         auth_token: {TOKEN}\n\
+         from: '+15005550006'\n\
+         base_url: http://127.0.0.1:9\n\
+         status_callback_url: {PUBLIC_URL}\n"
+    ))
+    .expect("sms settings");
+    let mut extra = Mapping::new();
+    extra.insert("sms".into(), Value::Mapping(sms));
+    extra
+}
+
+fn delivered() -> Vec<(String, String)> {
+    [
+        ("MessageSid", "SM0123456789abcdef0123456789abcdef"),
+        ("MessageStatus", "delivered"),
+        ("AccountSid", "AC0123456789abcdef0123456789abcdef"),
+        ("To", "+8613812341234"),
+        ("ApiVersion", "2010-04-01"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+async fn post_status(
+    app: &TestApp,
+    form: &[(String, String)],
+    signature: Option<&str>,
+) -> reqwest::StatusCode {
+    let mut request = reqwest::Client::new()
+        .post(format!("http://{}/sms/status", app.http_addr))
+        .form(form);
+    if let Some(signature) = signature {
+        request = request.header("X-Twilio-Signature", signature);
+    }
+    request.send().await.expect("the callback answers").status()
+}
+
+#[tokio::test]
+async fn a_status_signed_over_the_configured_url_is_taken() {
+    let app = spawn_app_configured(AppOptions::new(StoreKind::Embedded), sms_settings()).await;
+    let form = delivered();
+
+    let status = post_status(
+        &app,
+        &form,
+        Some(&signature::sign(TOKEN, PUBLIC_URL, &form)),
+    )
+    .await;
+
+    assert_eq!(status, 204);
+}
+
+#[tokio::test]
+async fn a_missing_or_wrong_signature_is_refused_with_403() {
+    let app = spawn_app_configured(AppOptions::new(StoreKind::Embedded), sms_settings()).await;
+    let form = delivered();
+    let mut tampered = form.clone();
+    tampered[1].1 = "failed".to_owned();
+    let own_url = format!("http://{}/sms/status", app.http_addr);
+
+    let missing = post_status(&app, &form, None).await;
+    let wrong_token = post_status(
+        &app,
+        &form,
+        Some(&signature::sign("other", PUBLIC_URL, &form)),
+    )
+    .await;
+    let other_form = post_status(
+        &app,
+        &tampered,
+        Some(&signature::sign(TOKEN, PUBLIC_URL, &form)),
+    )
+    .await;
+    let host_url = post_status(&app, &form, Some(&signature::sign(TOKEN, &own_url, &form))).await;
+    let garbage = post_status(&app, &form, Some("not a signature")).await;
+
+    assert_eq!(missing, 403);
+    assert_eq!(wrong_token, 403);
+    assert_eq!(other_form, 403);
+    assert_eq!(
+        host_url, 403,
+        "the signature is over the configured URL, not the Host"
+    );
+    assert_eq!(garbage, 403);
+}
+
+#[tokio::test]
+async fn without_a_provider_there_is_no_callback_route() {
+    let app = spawn_app(StoreKind::Embedded).await;
+    let form = delivered();
+
+    let status = post_status(
+        &app,
+        &form,
+        Some(&signature::sign(TOKEN, PUBLIC_URL, &form)),
+    )
+    .await;
+
+    assert_eq!(status, 404);
+}
