@@ -1,8 +1,14 @@
 //! The SMS provider's delivery-status callback over real HTTP to the running service:
 //! `POST /sms/status` signed like Twilio (`X-Twilio-Signature` over the URL the provider was
 //! given and the sorted form) is taken (204); a missing or wrong signature, or one over another
-//! URL (the address the request really came to), is refused with 403.
+//! URL (the address the request really came to), is refused with 403. Statuses reach the
+//! outbox monotonically: a late `sent` never overwrites `delivered`.
 
+use std::time::Duration;
+
+use queuecall::domain::{BranchId, Phone};
+use queuecall::records::Db;
+use queuecall::records::outbox::{NewSms, Outcome, SmsKind, claim, enqueue, record_outcome};
 use queuecall::sms::signature;
 use queuecall_tests::*;
 use serde_yaml::{Mapping, Value};
@@ -25,10 +31,16 @@ fn sms_settings() -> Mapping {
     extra
 }
 
+const MESSAGE_SID: &str = "SM0123456789abcdef0123456789abcdef";
+
 fn delivered() -> Vec<(String, String)> {
+    status_form("delivered")
+}
+
+fn status_form(status: &str) -> Vec<(String, String)> {
     [
-        ("MessageSid", "SM0123456789abcdef0123456789abcdef"),
-        ("MessageStatus", "delivered"),
+        ("MessageSid", MESSAGE_SID),
+        ("MessageStatus", status),
         ("AccountSid", "AC0123456789abcdef0123456789abcdef"),
         ("To", "+8613812341234"),
         ("ApiVersion", "2010-04-01"),
@@ -36,6 +48,24 @@ fn delivered() -> Vec<(String, String)> {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect()
+}
+
+async fn outbox_state(db: &Db) -> anyhow::Result<(String, Option<String>)> {
+    let sql = "SELECT state, provider_status FROM sms_outbox WHERE provider_sid = $1";
+    Ok(match db {
+        Db::Postgres(pool) => {
+            sqlx::query_as(sql)
+                .bind(MESSAGE_SID)
+                .fetch_one(pool)
+                .await?
+        }
+        Db::Sqlite(pool) => {
+            sqlx::query_as(sql)
+                .bind(MESSAGE_SID)
+                .fetch_one(pool)
+                .await?
+        }
+    })
 }
 
 async fn post_status(
@@ -114,4 +144,49 @@ async fn without_a_provider_there_is_no_callback_route() {
     .await;
 
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn signed_statuses_reach_the_outbox_and_a_late_sent_never_overwrites_delivered()
+-> anyhow::Result<()> {
+    let records = fresh_sqlite().await?;
+    let app = spawn_app_configured(
+        AppOptions {
+            records: Some(records.settings()),
+            ..AppOptions::new(StoreKind::Embedded)
+        },
+        sms_settings(),
+    )
+    .await;
+    let db = records.connect().await?;
+    let now = start_of_test_day();
+    let reminder = NewSms {
+        subject: "hq.20261127.A001".to_owned(),
+        kind: SmsKind::Called,
+        branch: BranchId::parse("branch", BRANCH)?,
+        phone: Phone::parse("phone", "13812341234")?,
+        body: "请到 3 号窗口办理".to_owned(),
+        urgent: true,
+        not_before: now,
+    };
+    assert!(enqueue(&db, &reminder, now).await?);
+    let claimed = claim(&db, now, 1, Duration::from_secs(60)).await?;
+    let sent = Outcome::Sent {
+        sid: MESSAGE_SID.to_owned(),
+        status: "queued".to_owned(),
+    };
+    assert!(record_outcome(&db, &claimed[0], sent, now).await?);
+    let signed = |form: &[(String, String)]| signature::sign(TOKEN, PUBLIC_URL, form);
+
+    let delivered = delivered();
+    let first = post_status(&app, &delivered, Some(&signed(&delivered))).await;
+    let late = status_form("sent");
+    let second = post_status(&app, &late, Some(&signed(&late))).await;
+
+    assert_eq!((first.as_u16(), second.as_u16()), (204, 204));
+    assert_eq!(
+        outbox_state(&db).await?,
+        ("delivered".to_owned(), Some("delivered".to_owned()))
+    );
+    Ok(())
 }
