@@ -3,6 +3,7 @@
 
 pub mod callback;
 pub mod log_sender;
+pub mod reminders;
 pub mod sender;
 pub mod settings;
 pub mod signature;
