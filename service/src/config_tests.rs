@@ -158,3 +158,41 @@ fn http_listener_defaults_to_8080_and_reads_file_and_environment() {
         Ok(())
     });
 }
+
+#[test]
+fn sms_provider_reads_file_and_environment_and_never_prints_the_token() {
+    Jail::expect_with(|jail| {
+        let settings = load(None)?;
+        assert_eq!(
+            settings.sms.provider(),
+            Ok(None),
+            "no provider: the log sender"
+        );
+        assert_eq!(settings.sms.base_url, "https://api.twilio.com");
+        assert_eq!(settings.sms.timeout_ms, 5000);
+
+        jail.create_file(
+            "queuecall.yaml",
+            "sms:\n  account_sid: AC1\n  from: '+15005550006'\n  timeout_ms: 2000\n",
+        )?;
+        jail.set_env("QUEUECALL_SMS__AUTH_TOKEN", "tok-from-env-3f9a");
+        jail.set_env("QUEUECALL_SMS__BASE_URL", "http://127.0.0.1:9999/");
+        let settings = load(Some("queuecall.yaml"))?;
+        let provider = settings
+            .sms
+            .provider()
+            .map_err(figment::Error::from)?
+            .expect("a provider");
+        assert_eq!(provider.account_sid, "AC1");
+        assert_eq!(provider.auth_token.expose(), "tok-from-env-3f9a");
+        assert_eq!(provider.base_url, "http://127.0.0.1:9999");
+        assert_eq!(provider.timeout, std::time::Duration::from_secs(2));
+        let printed = format!("{settings:?} {provider:?}");
+        assert!(!printed.contains("tok-from-env-3f9a"), "{printed}");
+
+        jail.create_file("typo.yaml", "sms:\n  acount_sid: AC1\n")?;
+        let err = load(Some("typo.yaml")).expect_err("unknown key");
+        assert!(err.to_string().contains("acount_sid"), "{err}");
+        Ok(())
+    });
+}
