@@ -46,6 +46,8 @@ use crate::http::{HttpServer, HttpState};
 use crate::queue::Queue;
 use crate::records::{Db, settings_table};
 use crate::sms::callback::{OutboxStatus, StatusCallback};
+use crate::sms::reminders::Relay;
+use crate::sms::templates::Templates;
 use crate::sms::{self, Sender};
 use crate::store::QueueStore;
 use crate::store::memory::MemoryStore;
@@ -270,6 +272,19 @@ impl Application {
         let recording = tokio::spawn(recorder.run(async {
             let _ = recording_stopped.await;
         }));
+        // SMS reminders the queue steps found: relayed to the outbox every second, and once
+        // more after the server has stopped. Built-in templates until the settings carry some.
+        let (stop_relaying, relaying_stopped) = tokio::sync::oneshot::channel::<()>();
+        let relay = Relay::new(
+            Arc::clone(queue.store()),
+            records.clone(),
+            Arc::clone(queue.hall_handle()),
+            Arc::new(Templates::defaults()),
+            Arc::clone(&clock),
+        );
+        let relaying = tokio::spawn(relay.run(async {
+            let _ = relaying_stopped.await;
+        }));
         let history_api = HistoryApi::new(records.clone(), Arc::clone(&queue));
         let appointments = Arc::new(Appointments::new(
             records.clone(),
@@ -326,6 +341,10 @@ impl Application {
         }
         if let Err(err) = sweeping.await {
             tracing::warn!(error = %err, "no-show sweep task ended abnormally");
+        }
+        let _ = stop_relaying.send(());
+        if let Err(err) = relaying.await {
+            tracing::warn!(error = %err, "sms reminder relay ended abnormally");
         }
         let _ = stop_recording.send(());
         if let Err(err) = recording.await {
