@@ -48,6 +48,7 @@ use crate::records::{Db, settings_table};
 use crate::sms::callback::{OutboxStatus, StatusCallback};
 use crate::sms::reminders::Relay;
 use crate::sms::templates::Templates;
+use crate::sms::worker::{self, Worker};
 use crate::sms::{self, Sender};
 use crate::store::QueueStore;
 use crate::store::memory::MemoryStore;
@@ -102,6 +103,8 @@ pub struct Application {
     sms_sender: Arc<dyn Sender>,
     /// `POST /sms/status`, when the provider is told a status callback URL.
     sms_status: Option<StatusCallback>,
+    /// Sends what the SMS outbox holds.
+    sms_worker: Worker,
 }
 
 impl Application {
@@ -141,6 +144,14 @@ impl Application {
             &settings.sms,
             Arc::new(OutboxStatus::new(records.clone(), Arc::clone(&clock))),
         );
+        let sms_worker = Worker::new(
+            records.clone(),
+            Arc::clone(&sms_sender),
+            Arc::clone(&clock),
+            settings.sms.outbox.clone(),
+            settings.sms.limits.clone(),
+            worker::zones_of(Arc::clone(queue.hall_handle())),
+        );
         Ok(Self {
             listener,
             addr,
@@ -156,6 +167,7 @@ impl Application {
             shutdown: ShutdownHandle::new(),
             sms_sender,
             sms_status,
+            sms_worker,
         })
     }
 
@@ -220,6 +232,7 @@ impl Application {
             shutdown,
             sms_sender: _,
             sms_status,
+            sms_worker,
         } = self;
         if let Err(err) = queue.ready().await {
             tracing::warn!(error = %err, "store not reachable yet; serving anyway, calls answer UNAVAILABLE until it is");
@@ -285,6 +298,11 @@ impl Application {
         let relaying = tokio::spawn(relay.run(async {
             let _ = relaying_stopped.await;
         }));
+        // SMS: the outbox worker, stopped with the recorder after the server has stopped.
+        let (stop_sending, sending_stopped) = tokio::sync::oneshot::channel::<()>();
+        let sending = tokio::spawn(sms_worker.run(async {
+            let _ = sending_stopped.await;
+        }));
         let history_api = HistoryApi::new(records.clone(), Arc::clone(&queue));
         let appointments = Arc::new(Appointments::new(
             records.clone(),
@@ -345,6 +363,10 @@ impl Application {
         let _ = stop_relaying.send(());
         if let Err(err) = relaying.await {
             tracing::warn!(error = %err, "sms reminder relay ended abnormally");
+        }
+        let _ = stop_sending.send(());
+        if let Err(err) = sending.await {
+            tracing::warn!(error = %err, "sms outbox worker ended abnormally");
         }
         let _ = stop_recording.send(());
         if let Err(err) = recording.await {

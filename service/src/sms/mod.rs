@@ -2,6 +2,7 @@
 //! worker and the reminder kinds.
 
 pub mod callback;
+pub mod limits;
 pub mod log_sender;
 pub mod reminders;
 pub mod sender;
@@ -9,6 +10,7 @@ pub mod settings;
 pub mod signature;
 pub mod templates;
 pub mod twilio;
+pub mod worker;
 
 pub use sender::{OutgoingSms, SendOutcome, Sender};
 

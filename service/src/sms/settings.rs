@@ -47,6 +47,10 @@ pub struct SmsSettings {
     pub status_callback_url: Option<String>,
     /// The time-out of every provider call.
     pub timeout_ms: u64,
+    /// The outbox worker (`sms.outbox.*`): batch, poll, lease, attempts, backoff.
+    pub outbox: super::worker::OutboxSettings,
+    /// Per-number limits and quiet hours (`sms.limits.*`).
+    pub limits: super::limits::LimitSettings,
 }
 
 impl Default for SmsSettings {
@@ -59,6 +63,8 @@ impl Default for SmsSettings {
             messaging_service_sid: None,
             status_callback_url: None,
             timeout_ms: 5000,
+            outbox: super::worker::OutboxSettings::default(),
+            limits: super::limits::LimitSettings::default(),
         }
     }
 }
