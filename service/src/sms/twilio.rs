@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::sender::{OutgoingSms, SendOutcome, Sender};
 use super::settings::{ProviderSettings, SmsFrom};
+use crate::domain::Phone;
 
 /// The provider's answer to a create (and each message of a list).
 #[derive(Debug, Deserialize)]
@@ -105,7 +106,7 @@ impl Sender for TwilioSender {
                 };
             }
         };
-        let outcome = classify(status, retry_after, &body);
+        let outcome = masked(classify(status, retry_after, &body), &sms.to);
         tracing::debug!(outcome = ?outcome, "sms provider answered");
         outcome
     }
@@ -225,6 +226,34 @@ fn classify(status: StatusCode, retry_after: Option<Duration>, body: &str) -> Se
             reason,
             retry_after,
         }
+    }
+}
+
+/// The outcome with the number masked in its reason: the provider's error messages quote it
+/// ("The 'To' number +8613812341234 is not a valid phone number"), and reasons are stored and
+/// logged.
+fn masked(outcome: SendOutcome, to: &Phone) -> SendOutcome {
+    let mask = |reason: String| {
+        reason
+            .replace(&to.e164(), &to.masked())
+            .replace(to.digits(), &to.masked())
+    };
+    match outcome {
+        SendOutcome::Retryable {
+            reason,
+            retry_after,
+        } => SendOutcome::Retryable {
+            reason: mask(reason),
+            retry_after,
+        },
+        SendOutcome::Permanent { code, reason } => SendOutcome::Permanent {
+            code,
+            reason: mask(reason),
+        },
+        SendOutcome::Ambiguous { reason } => SendOutcome::Ambiguous {
+            reason: mask(reason),
+        },
+        accepted @ SendOutcome::Accepted { .. } => accepted,
     }
 }
 
