@@ -51,6 +51,8 @@ impl TwilioSender {
         let http = reqwest::Client::builder()
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout)
+            // A redirected POST would be resent as a GET: an answer that redirects is no send.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .context("cannot build the SMS provider's HTTP client")?;
         Ok(Self { http, settings })
