@@ -196,3 +196,29 @@ fn sms_provider_reads_file_and_environment_and_never_prints_the_token() {
         Ok(())
     });
 }
+
+#[test]
+fn sms_templates_per_branch_and_kind_come_from_the_file() {
+    Jail::expect_with(|jail| {
+        jail.create_file(
+            "queuecall.yaml",
+            "sms:\n  templates:\n    district-centre:\n      called: '请{number}号到{window}办理'\n",
+        )?;
+        let settings = load(Some("queuecall.yaml"))?;
+        let branch = &settings.sms.templates["district-centre"];
+        assert_eq!(
+            branch[&crate::sms::templates::Kind::Called],
+            "请{number}号到{window}办理"
+        );
+        crate::sms::templates::Templates::new(&settings.sms.templates)
+            .map_err(|e| figment::Error::from(format!("{e:#}")))?;
+
+        jail.create_file(
+            "typo.yaml",
+            "sms:\n  templates:\n    district-centre:\n      caled: 'x'\n",
+        )?;
+        let err = load(Some("typo.yaml")).expect_err("unknown kind");
+        assert!(err.to_string().contains("caled"), "{err}");
+        Ok(())
+    });
+}

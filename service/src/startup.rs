@@ -105,6 +105,8 @@ pub struct Application {
     sms_status: Option<StatusCallback>,
     /// Sends what the SMS outbox holds.
     sms_worker: Worker,
+    /// The reminders' texts: the built-in ones with `sms.templates`.
+    sms_templates: Arc<Templates>,
 }
 
 impl Application {
@@ -140,6 +142,7 @@ impl Application {
         let display = Display::new(Arc::clone(&queue), settings.display.clone());
         let http = HttpServer::bind(&settings.http).await?;
         let sms_sender = sms::build_sender(&settings.sms)?;
+        let sms_templates = Arc::new(Templates::new(&settings.sms.templates)?);
         let sms_status = StatusCallback::from_settings(
             &settings.sms,
             Arc::new(OutboxStatus::new(records.clone(), Arc::clone(&clock))),
@@ -168,6 +171,7 @@ impl Application {
             sms_sender,
             sms_status,
             sms_worker,
+            sms_templates,
         })
     }
 
@@ -233,6 +237,7 @@ impl Application {
             sms_sender: _,
             sms_status,
             sms_worker,
+            sms_templates,
         } = self;
         if let Err(err) = queue.ready().await {
             tracing::warn!(error = %err, "store not reachable yet; serving anyway, calls answer UNAVAILABLE until it is");
@@ -286,13 +291,13 @@ impl Application {
             let _ = recording_stopped.await;
         }));
         // SMS reminders the queue steps found: relayed to the outbox every second, and once
-        // more after the server has stopped. Built-in templates until the settings carry some.
+        // more after the server has stopped.
         let (stop_relaying, relaying_stopped) = tokio::sync::oneshot::channel::<()>();
         let relay = Relay::new(
             Arc::clone(queue.store()),
             records.clone(),
             Arc::clone(queue.hall_handle()),
-            Arc::new(Templates::defaults()),
+            sms_templates,
             Arc::clone(&clock),
         );
         let relaying = tokio::spawn(relay.run(async {

@@ -51,6 +51,8 @@ pub struct SmsSettings {
     pub outbox: super::worker::OutboxSettings,
     /// Per-number limits and quiet hours (`sms.limits.*`).
     pub limits: super::limits::LimitSettings,
+    /// Per-branch message templates: `sms.templates.<branch>.<kind>`, checked at start-up.
+    pub templates: super::templates::TemplateOverrides,
 }
 
 impl Default for SmsSettings {
@@ -65,6 +67,7 @@ impl Default for SmsSettings {
             timeout_ms: 5000,
             outbox: super::worker::OutboxSettings::default(),
             limits: super::limits::LimitSettings::default(),
+            templates: super::templates::TemplateOverrides::default(),
         }
     }
 }
