@@ -333,6 +333,20 @@ async fn quiet_hours_postpone_a_non_urgent_reminder_only(
     Ok(())
 }
 
+async fn an_appointment_reminder_is_checked_again_at_send_time(
+    database: TestDatabase,
+) -> anyhow::Result<()> {
+    let hall = Hall::new(&database, start_of_test_day()).await?;
+    hall.enqueue("no-such-appointment", SmsKind::AppointmentSoon, PHONE)
+        .await?;
+    let sender = FakeSender::scripted([]);
+    let worker = hall.worker(Arc::clone(&sender), quick());
+    assert_eq!(worker.run_once().await?, 1);
+    assert_eq!(sender.total(), 0);
+    assert_eq!(hall.row("no-such-appointment").await?.0, "cancelled");
+    Ok(())
+}
+
 fn shanghai(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
     chrono_tz::Asia::Shanghai
         .with_ymd_and_hms(y, mo, d, h, mi, 0)
@@ -350,4 +364,5 @@ on_both_engines!(
     an_ambiguous_time_out_found_sent_is_not_resent,
     a_number_gets_one_reminder_a_minute,
     quiet_hours_postpone_a_non_urgent_reminder_only,
+    an_appointment_reminder_is_checked_again_at_send_time,
 );

@@ -1,7 +1,8 @@
 //! The outbox worker: every replica runs one. Each round it claims a batch of due reminders
 //! ([`outbox::claim`], which marks the attempt before anything is sent), and for each: holds a
 //! non-urgent one back in the branch's quiet hours and any one over a per-number limit
-//! ([`LimitSettings`]), asks the provider first when an earlier attempt may have reached it,
+//! ([`LimitSettings`]), cancels an appointment-soon reminder whose appointment is no longer
+//! booked, asks the provider first when an earlier attempt may have reached it,
 //! sends through the [`Sender`], and records the outcome. Retryable failures come back after
 //! `backoff_base · 2^(attempt − 1)` with full jitter (capped, and not before the provider's
 //! Retry-After) until `max_attempts`, then the reminder is dead; permanent refusals are never
@@ -19,8 +20,10 @@ use super::limits::LimitSettings;
 use super::{OutgoingSms, SendOutcome, Sender};
 use crate::clock::Clock;
 use crate::domain::Phone;
+use crate::error::QueueError;
 use crate::records::Db;
-use crate::records::outbox::{self, Claimed, Outcome};
+use crate::records::appointments::{self, AppointmentState};
+use crate::records::outbox::{self, Claimed, Outcome, SmsKind};
 
 /// `sms.outbox.*`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -102,7 +105,10 @@ impl Worker {
         let claimed = outbox::claim(&self.db, self.clock.now(), self.settings.batch, lease).await?;
         let count = claimed.len();
         for row in claimed {
-            let outcome = self.attempt(&row).await?;
+            let outcome = match self.attempt(&row).await {
+                Ok(outcome) => outcome,
+                Err(err) => self.retry(&row, self.clock.now(), None, format!("{err:#}"), false),
+            };
             tracing::debug!(sms = %row.id, kind = %row.kind, attempt = row.attempts, ?outcome, "sms attempt");
             outbox::record_outcome(&self.db, &row, outcome, self.clock.now()).await?;
         }
@@ -139,6 +145,11 @@ impl Worker {
                 error: "not a mobile number".to_owned(),
             });
         };
+        if row.kind == SmsKind::AppointmentSoon && !self.still_booked(&row.subject).await? {
+            return Ok(Outcome::Cancelled {
+                reason: "the appointment is no longer booked".to_owned(),
+            });
+        }
         if !row.urgent
             && let Some(at) = self.limits.quiet_until(now, (self.zones)(&row.branch))
         {
@@ -186,6 +197,15 @@ impl Worker {
                 }
             }
         })
+    }
+
+    /// Whether appointment `id` is still BOOKED (checked again at send time).
+    async fn still_booked(&self, id: &str) -> anyhow::Result<bool> {
+        match appointments::get(&self.db, id).await {
+            Ok(appointment) => Ok(appointment.state == AppointmentState::Booked),
+            Err(QueueError::NotFound { .. }) => Ok(false),
+            Err(err) => Err(anyhow::anyhow!("reading appointment {id}: {err}")),
+        }
     }
 
     /// Again after the backoff, or dead after the last attempt.
