@@ -347,6 +347,29 @@ async fn an_appointment_reminder_is_checked_again_at_send_time(
     Ok(())
 }
 
+async fn an_ambiguous_last_attempt_is_asked_about_not_resent(
+    database: TestDatabase,
+) -> anyhow::Result<()> {
+    let hall = Hall::new(&database, start_of_test_day()).await?;
+    hall.enqueue("t1", SmsKind::Called, PHONE).await?;
+    let sender = FakeSender::scripted([
+        retryable(),
+        retryable(),
+        SendOutcome::Ambiguous {
+            reason: "time-out".to_owned(),
+        },
+    ]);
+    let worker = hall.worker(Arc::clone(&sender), quick());
+    for _ in 0..6 {
+        worker.run_once().await?;
+        hall.advance(Duration::from_secs(2));
+    }
+    assert_eq!((sender.total(), *lock(&sender.asked)), (3, 1));
+    let (state, attempts, _, _) = hall.row("t1").await?;
+    assert_eq!((state.as_str(), attempts), ("dead", 4));
+    Ok(())
+}
+
 fn shanghai(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
     chrono_tz::Asia::Shanghai
         .with_ymd_and_hms(y, mo, d, h, mi, 0)
@@ -365,4 +388,5 @@ on_both_engines!(
     a_number_gets_one_reminder_a_minute,
     quiet_hours_postpone_a_non_urgent_reminder_only,
     an_appointment_reminder_is_checked_again_at_send_time,
+    an_ambiguous_last_attempt_is_asked_about_not_resent,
 );

@@ -178,6 +178,13 @@ impl Worker {
                     tracing::info!(sms = %row.id, sid, "sms found sent after an ambiguous attempt");
                     return Ok(Outcome::Sent { sid, status });
                 }
+                // The pass after an ambiguous last attempt only asks.
+                Ok(None) if row.attempts > self.settings.max_attempts => {
+                    return Ok(Outcome::Dead {
+                        error: "the last attempt timed out and the provider has no such message"
+                            .to_owned(),
+                    });
+                }
                 Ok(None) => {}
                 Err(error) => return Ok(self.retry(row, now, None, error, false)),
             }
@@ -208,7 +215,8 @@ impl Worker {
         }
     }
 
-    /// Again after the backoff, or dead after the last attempt.
+    /// Again after the backoff, or dead after the last attempt — except an ambiguous last
+    /// attempt, which gets one more pass that only asks the provider.
     fn retry(
         &self,
         row: &Claimed,
@@ -217,7 +225,8 @@ impl Worker {
         error: String,
         ambiguous: bool,
     ) -> Outcome {
-        if row.attempts >= self.settings.max_attempts {
+        let last = self.settings.max_attempts;
+        if row.attempts > last || (row.attempts == last && !ambiguous) {
             tracing::warn!(sms = %row.id, attempts = row.attempts, error, "sms dead after its last attempt");
             return Outcome::Dead { error };
         }
