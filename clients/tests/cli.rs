@@ -3,32 +3,11 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod ctl;
 mod fake;
 
-use std::net::SocketAddr;
-
+use ctl::{Run, ctl};
 use fake::Fake;
-
-struct Run {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
-async fn ctl(addr: SocketAddr, args: &[&str]) -> Run {
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_queuecallctl"))
-        .env_remove("QUEUECALL_BRANCH")
-        .args(["--server", &addr.to_string()])
-        .args(args)
-        .output()
-        .await
-        .unwrap();
-    Run {
-        status: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
 
 #[tokio::test]
 async fn take_prints_number_id_people_ahead_and_wait() {
