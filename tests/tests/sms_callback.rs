@@ -68,6 +68,11 @@ async fn outbox_state(db: &Db) -> anyhow::Result<(String, Option<String>)> {
     })
 }
 
+/// The signature Twilio sends: the auth token over the configured public URL and the form.
+fn signed(form: &[(String, String)]) -> String {
+    signature::sign(TOKEN, PUBLIC_URL, form)
+}
+
 async fn post_status(
     app: &TestApp,
     form: &[(String, String)],
@@ -87,12 +92,7 @@ async fn a_status_signed_over_the_configured_url_is_taken() {
     let app = spawn_app_configured(AppOptions::new(StoreKind::Embedded), sms_settings()).await;
     let form = delivered();
 
-    let status = post_status(
-        &app,
-        &form,
-        Some(&signature::sign(TOKEN, PUBLIC_URL, &form)),
-    )
-    .await;
+    let status = post_status(&app, &form, Some(&signed(&form))).await;
 
     assert_eq!(status, 204);
 }
@@ -112,12 +112,7 @@ async fn a_missing_or_wrong_signature_is_refused_with_403() {
         Some(&signature::sign("other", PUBLIC_URL, &form)),
     )
     .await;
-    let other_form = post_status(
-        &app,
-        &tampered,
-        Some(&signature::sign(TOKEN, PUBLIC_URL, &form)),
-    )
-    .await;
+    let other_form = post_status(&app, &tampered, Some(&signed(&form))).await;
     let host_url = post_status(&app, &form, Some(&signature::sign(TOKEN, &own_url, &form))).await;
     let garbage = post_status(&app, &form, Some("not a signature")).await;
 
@@ -136,12 +131,7 @@ async fn without_a_provider_there_is_no_callback_route() {
     let app = spawn_app(StoreKind::Embedded).await;
     let form = delivered();
 
-    let status = post_status(
-        &app,
-        &form,
-        Some(&signature::sign(TOKEN, PUBLIC_URL, &form)),
-    )
-    .await;
+    let status = post_status(&app, &form, Some(&signed(&form))).await;
 
     assert_eq!(status, 404);
 }
@@ -176,7 +166,6 @@ async fn signed_statuses_reach_the_outbox_and_a_late_sent_never_overwrites_deliv
         status: "queued".to_owned(),
     };
     assert!(record_outcome(&db, &claimed[0], sent, now).await?);
-    let signed = |form: &[(String, String)]| signature::sign(TOKEN, PUBLIC_URL, form);
 
     let delivered = delivered();
     let first = post_status(&app, &delivered, Some(&signed(&delivered))).await;
