@@ -43,6 +43,17 @@ impl Respond for Accept {
     }
 }
 
+/// A fake Twilio that takes every message.
+async fn accepting_twilio() -> MockServer {
+    let twilio = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(MESSAGES))
+        .respond_with(Accept(AtomicUsize::new(0)))
+        .mount(&twilio)
+        .await;
+    twilio
+}
+
 fn twilio_sender(twilio: &MockServer) -> anyhow::Result<Arc<TwilioSender>> {
     Ok(Arc::new(TwilioSender::new(ProviderSettings {
         base_url: twilio.uri(),
@@ -107,12 +118,7 @@ async fn two_workers_send_each_reminder_once_to_twilio(
     let db = database.migrated().await?;
     let now = start_of_test_day();
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(now));
-    let twilio = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(MESSAGES))
-        .respond_with(Accept(AtomicUsize::new(0)))
-        .mount(&twilio)
-        .await;
+    let twilio = accepting_twilio().await;
     enqueue_many(&db, 25, now).await?;
     let sender = twilio_sender(&twilio)?;
     drain(vec![
@@ -140,7 +146,7 @@ async fn too_many_requests_then_accepted_is_sent_once(
     let db = database.migrated().await?;
     let now = start_of_test_day();
     let clock = Arc::new(ManualClock::new(now));
-    let twilio = MockServer::start().await;
+    let twilio = accepting_twilio().await;
     Mock::given(method("POST"))
         .and(path(MESSAGES))
         .respond_with(ResponseTemplate::new(429).set_body_json(json!({
@@ -148,11 +154,6 @@ async fn too_many_requests_then_accepted_is_sent_once(
         })))
         .up_to_n_times(1)
         .with_priority(1)
-        .mount(&twilio)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(MESSAGES))
-        .respond_with(Accept(AtomicUsize::new(0)))
         .mount(&twilio)
         .await;
     enqueue_many(&db, 1, now).await?;
@@ -189,12 +190,7 @@ on_both_engines!(
 /// the p50/p99 of the time from claim to sent.
 async fn bench(database: TestDatabase, count: usize, workers: usize) -> anyhow::Result<()> {
     let db = database.migrated().await?;
-    let twilio = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(MESSAGES))
-        .respond_with(Accept(AtomicUsize::new(0)))
-        .mount(&twilio)
-        .await;
+    let twilio = accepting_twilio().await;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     enqueue_many(&db, count, clock.now()).await?;
     let sender = twilio_sender(&twilio)?;
