@@ -28,7 +28,7 @@ pub use check_in::{CheckInBy, CheckedIn};
 /// (retry later), anything else unexpected INTERNAL.
 fn records_error(err: QueueError) -> QueueError {
     match err {
-        QueueError::Internal(cause) => crate::records::history::db_error(cause),
+        QueueError::Internal(cause) => crate::records::db_error(cause),
         other => other,
     }
 }

@@ -9,6 +9,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 use super::settings::RecordsSettings;
 use crate::config::mask_url;
+use crate::error::QueueError;
 
 static POSTGRES: Migrator = sqlx::migrate!("../migrations/postgres");
 static SQLITE: Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -107,5 +108,27 @@ impl Db {
     /// Closes every connection of the pool.
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await);
+    }
+}
+
+/// A failed database call: out of reach (pool time-out, I/O, closed) is UNAVAILABLE, anything
+/// else INTERNAL.
+pub fn db_error(error: anyhow::Error) -> QueueError {
+    let unreachable = error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<sqlx::Error>(),
+            Some(
+                sqlx::Error::Io(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::WorkerCrashed
+                    | sqlx::Error::Tls(_)
+            )
+        )
+    });
+    if unreachable {
+        QueueError::unavailable("the records database", format!("{error:#}"))
+    } else {
+        QueueError::Internal(error)
     }
 }

@@ -27,7 +27,7 @@ pub mod outbox;
 mod settings;
 pub mod settings_table;
 
-pub use db::Db;
+pub use db::{Db, db_error};
 pub use settings::{
     DEFAULT_LAYOUT_POLL_MS, DEFAULT_MAX_CONNECTIONS, ID_HASH_KEY_ENV, IdHashKey, RecordsSection,
     RecordsSettings,

@@ -13,6 +13,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 pub use entries::{entries_between, for_each_between, legs_of, record};
 pub use ratings::{rate, rating_of, ratings_between};
 
+/// Kept here for the history callers; defined once in `records`.
+pub use super::db_error;
+
 /// An instant as the records keep it in text: RFC 3339 UTC with microseconds.
 fn instant_text(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
@@ -23,27 +26,4 @@ fn parse_instant(text: &str) -> anyhow::Result<DateTime<Utc>> {
     Ok(DateTime::parse_from_rfc3339(text)
         .with_context(|| format!("bad instant '{text}' in the records"))?
         .with_timezone(&Utc))
-}
-
-/// A failed database call: out of reach (pool time-out, I/O, closed) is UNAVAILABLE, anything
-/// else INTERNAL.
-pub fn db_error(error: anyhow::Error) -> crate::error::QueueError {
-    use crate::error::QueueError;
-    let unreachable = error.chain().any(|cause| {
-        matches!(
-            cause.downcast_ref::<sqlx::Error>(),
-            Some(
-                sqlx::Error::Io(_)
-                    | sqlx::Error::PoolTimedOut
-                    | sqlx::Error::PoolClosed
-                    | sqlx::Error::WorkerCrashed
-                    | sqlx::Error::Tls(_)
-            )
-        )
-    });
-    if unreachable {
-        QueueError::unavailable("the records database", format!("{error:#}"))
-    } else {
-        QueueError::Internal(error)
-    }
 }
