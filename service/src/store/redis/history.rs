@@ -1,6 +1,6 @@
 //! The history buffer on Redis: the stream `P:history` that `lua/history.lua` appends to in
-//! the script of every step that ends a leg. Reading (XRANGE) and acknowledging (XDEL) are
-//! single commands on the branch's key, so they need no script.
+//! the script of every step that ends a leg. Reading and acknowledging are the shared stream
+//! commands of `stream.rs`.
 
 use std::collections::HashMap;
 
@@ -27,13 +27,8 @@ impl RedisStore {
         branch: &Branch,
         limit: usize,
     ) -> QueueResult<Vec<Buffered>> {
-        if limit == 0 {
-            return Ok(Vec::new());
-        }
-        let mut xrange = self.on_history(branch, "XRANGE");
-        xrange.arg("-").arg("+").arg("COUNT").arg(limit);
-        let reply = self.run_cmd(&xrange).await?;
-        array(reply)?.into_iter().map(buffered).collect()
+        let key = keys::history(&self.prefix(branch));
+        self.read_stream(key, limit, buffered).await
     }
 
     pub(super) async fn delete_history(
@@ -41,28 +36,8 @@ impl RedisStore {
         branch: &Branch,
         ids: &[String],
     ) -> QueueResult<usize> {
-        if ids.is_empty() {
-            return Ok(0);
-        }
-        let mut xdel = self.on_history(branch, "XDEL");
-        xdel.arg(ids);
-        let reply = self.run_cmd(&xdel).await?;
-        let removed = super::decode::int(&reply)?;
-        usize::try_from(removed).map_err(|_| bad(format!("XDEL answered {removed}")))
-    }
-
-    /// Command `name` on the branch's history stream, its key as the first argument.
-    fn on_history(&self, branch: &Branch, name: &str) -> redis::Cmd {
-        let mut cmd = redis::cmd(name);
-        cmd.arg(keys::history(&self.prefix(branch)));
-        cmd
-    }
-
-    /// Runs `cmd` (tried once more when the connection was refused, see `Conn::run`).
-    pub(super) async fn run_cmd(&self, cmd: &redis::Cmd) -> QueueResult<Value> {
-        self.conn
-            .run(|mut con| async move { cmd.query_async::<Value>(&mut con).await })
-            .await
+        let key = keys::history(&self.prefix(branch));
+        self.delete_from_stream(key, ids).await
     }
 }
 

@@ -22,6 +22,7 @@ mod reminders;
 mod reply;
 mod run;
 mod scripts;
+mod stream;
 mod tickets;
 mod windows;
 

@@ -1,6 +1,6 @@
 //! The reminder buffer on Redis: the stream `P:reminders` that `lua/reminders.lua` appends to
-//! in the scripts of the steps that move the queue. Reading (XRANGE) and acknowledging (XDEL)
-//! are single commands on the branch's key.
+//! in the scripts of the steps that move the queue. Reading and acknowledging are the shared
+//! stream commands of `stream.rs`.
 
 use std::collections::HashMap;
 
@@ -27,18 +27,8 @@ impl RedisStore {
         branch: &Branch,
         limit: usize,
     ) -> QueueResult<Vec<BufferedReminder>> {
-        if limit == 0 {
-            return Ok(Vec::new());
-        }
-        let mut xrange = redis::cmd("XRANGE");
-        xrange
-            .arg(keys::reminders(&self.prefix(branch)))
-            .arg("-")
-            .arg("+")
-            .arg("COUNT")
-            .arg(limit);
-        let reply = self.run_cmd(&xrange).await?;
-        array(reply)?.into_iter().map(buffered).collect()
+        let key = keys::reminders(&self.prefix(branch));
+        self.read_stream(key, limit, buffered).await
     }
 
     pub(super) async fn delete_reminders(
@@ -46,14 +36,8 @@ impl RedisStore {
         branch: &Branch,
         ids: &[String],
     ) -> QueueResult<usize> {
-        if ids.is_empty() {
-            return Ok(0);
-        }
-        let mut xdel = redis::cmd("XDEL");
-        xdel.arg(keys::reminders(&self.prefix(branch))).arg(ids);
-        let reply = self.run_cmd(&xdel).await?;
-        let removed = super::decode::int(&reply)?;
-        usize::try_from(removed).map_err(|_| bad(format!("XDEL answered {removed}")))
+        let key = keys::reminders(&self.prefix(branch));
+        self.delete_from_stream(key, ids).await
     }
 }
 
