@@ -8,6 +8,7 @@ use sqlx::{Row, Sqlite, Transaction};
 use crate::domain::{BranchId, Channel, PriorityClass, TicketId};
 use crate::store::{Buffered, HistoryEntry, Outcome};
 
+use super::buffer_rows;
 use super::load::{count, opt_time, service, time, window_no};
 use super::persist;
 
@@ -43,30 +44,12 @@ pub async fn pending(
     branch: &BranchId,
     limit: usize,
 ) -> anyhow::Result<Vec<Buffered>> {
-    let rows = sqlx::query("SELECT * FROM live_history WHERE branch = ? ORDER BY seq LIMIT ?")
-        .bind(branch.as_str())
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .fetch_all(pool)
-        .await
-        .context("reading live_history")?;
-    rows.iter().map(buffered).collect()
+    buffer_rows::pending(pool, &buffer_rows::LIVE_HISTORY, branch, limit, buffered).await
 }
 
 /// Deletes the branch's entries with these ids; answers how many were there.
 pub async fn ack(pool: &SqlitePool, branch: &BranchId, ids: &[String]) -> sqlx::Result<usize> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let mut removed = 0;
-    for id in ids {
-        let Ok(seq) = id.parse::<i64>() else { continue };
-        removed += sqlx::query("DELETE FROM live_history WHERE branch = ? AND seq = ?")
-            .bind(branch.as_str())
-            .bind(seq)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-    }
-    tx.commit().await?;
-    Ok(usize::try_from(removed).unwrap_or(usize::MAX))
+    buffer_rows::ack(pool, &buffer_rows::LIVE_HISTORY, branch, ids).await
 }
 
 fn buffered(row: &SqliteRow) -> anyhow::Result<Buffered> {

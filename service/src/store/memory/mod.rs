@@ -19,6 +19,7 @@
 
 mod api;
 mod board;
+mod buffer_rows;
 mod change;
 mod event_rows;
 mod events;

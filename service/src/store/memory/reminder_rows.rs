@@ -13,6 +13,7 @@ use crate::error::QueueResult;
 use crate::hall::Branch;
 use crate::store::{BufferedReminder, ReminderIntent, ReminderKind};
 
+use super::buffer_rows;
 use super::change::{Change, Plan};
 use super::load::{service, window_no};
 use super::state::{BranchState, WaitKey};
@@ -163,30 +164,12 @@ pub async fn pending(
     branch: &BranchId,
     limit: usize,
 ) -> anyhow::Result<Vec<BufferedReminder>> {
-    let rows = sqlx::query("SELECT * FROM live_reminders WHERE branch = ? ORDER BY seq LIMIT ?")
-        .bind(branch.as_str())
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .fetch_all(pool)
-        .await
-        .context("reading live_reminders")?;
-    rows.iter().map(buffered).collect()
+    buffer_rows::pending(pool, &buffer_rows::LIVE_REMINDERS, branch, limit, buffered).await
 }
 
 /// Deletes the branch's intents with these ids; answers how many were there.
 pub async fn ack(pool: &SqlitePool, branch: &BranchId, ids: &[String]) -> sqlx::Result<usize> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let mut removed = 0;
-    for id in ids {
-        let Ok(seq) = id.parse::<i64>() else { continue };
-        removed += sqlx::query("DELETE FROM live_reminders WHERE branch = ? AND seq = ?")
-            .bind(branch.as_str())
-            .bind(seq)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-    }
-    tx.commit().await?;
-    Ok(usize::try_from(removed).unwrap_or(usize::MAX))
+    buffer_rows::ack(pool, &buffer_rows::LIVE_REMINDERS, branch, ids).await
 }
 
 fn buffered(row: &SqliteRow) -> anyhow::Result<BufferedReminder> {
