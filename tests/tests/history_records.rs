@@ -354,6 +354,19 @@ fn assert_statistics(stats: &figures::Statistics, rows: &[Figures]) {
     assert_figures(&stats.total, &total());
 }
 
+/// The recorded fixture's statistics grouped by `group` are `rows` (as [`assert_statistics`]).
+async fn assert_grouped(
+    database: &TestDatabase,
+    group: Group,
+    rows: &[Figures],
+) -> anyhow::Result<()> {
+    let db = recorded(database).await?;
+    let stats = statistics(&db, group).await?;
+    assert_statistics(&stats, rows);
+    db.close().await;
+    Ok(())
+}
+
 /// counts: tickets, done, no_shows, cancelled, expired, transferred, ratings; then wait avg
 /// and p90, service avg and p90, no-show rate, appointment share, then the five score averages.
 fn figures_of(
@@ -453,10 +466,9 @@ async fn recording_twice_or_out_of_order_keeps_one_row_per_leg_with_its_real_end
 async fn statistics_by_service_match_the_hand_computed_figures(
     database: TestDatabase,
 ) -> anyhow::Result<()> {
-    let db = recorded(&database).await?;
-    let stats = statistics(&db, Group::Service).await?;
-    assert_statistics(
-        &stats,
+    assert_grouped(
+        &database,
+        Group::Service,
         &[
             figures_of(
                 SOCIAL,
@@ -473,9 +485,8 @@ async fn statistics_by_service_match_the_hand_computed_figures(
                 [3.5, 4.0, 4.0, 3.0, 4.0],
             ),
         ],
-    );
-    db.close().await;
-    Ok(())
+    )
+    .await
 }
 
 /// By window (rows by number: 4, 5, 12; E4 and E7 were never called and are in no row, but
@@ -488,10 +499,9 @@ async fn statistics_by_service_match_the_hand_computed_figures(
 async fn statistics_by_window_match_the_hand_computed_figures(
     database: TestDatabase,
 ) -> anyhow::Result<()> {
-    let db = recorded(&database).await?;
-    let stats = statistics(&db, Group::Window).await?;
-    assert_statistics(
-        &stats,
+    assert_grouped(
+        &database,
+        Group::Window,
         &[
             figures_of(
                 "4",
@@ -515,9 +525,8 @@ async fn statistics_by_window_match_the_hand_computed_figures(
                 [4.0, 4.0, 4.0, 4.0, 4.0],
             ),
         ],
-    );
-    db.close().await;
-    Ok(())
+    )
+    .await
 }
 
 /// By hour of entry in Shanghai:
@@ -531,10 +540,9 @@ async fn statistics_by_window_match_the_hand_computed_figures(
 async fn statistics_by_hour_match_the_hand_computed_figures(
     database: TestDatabase,
 ) -> anyhow::Result<()> {
-    let db = recorded(&database).await?;
-    let stats = statistics(&db, Group::Hour).await?;
-    assert_statistics(
-        &stats,
+    assert_grouped(
+        &database,
+        Group::Hour,
         &[
             figures_of(
                 "09",
@@ -551,9 +559,8 @@ async fn statistics_by_hour_match_the_hand_computed_figures(
                 [3.5, 4.0, 4.0, 3.0, 4.0],
             ),
         ],
-    );
-    db.close().await;
-    Ok(())
+    )
+    .await
 }
 
 async fn the_date_range_selects_by_the_tickets_service_day(
