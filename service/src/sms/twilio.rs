@@ -213,12 +213,7 @@ fn classify(status: StatusCode, retry_after: Option<Duration>, body: &str) -> Se
         "{status}: {}",
         error.message.as_deref().unwrap_or("no error message")
     );
-    if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
-        SendOutcome::Retryable {
-            reason,
-            retry_after,
-        }
-    } else if status.is_client_error() {
+    if status.is_client_error() && status != StatusCode::TOO_MANY_REQUESTS {
         SendOutcome::Permanent {
             code: error.code,
             reason,
