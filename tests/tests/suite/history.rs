@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use queuecall::domain::{
-    BranchId, Channel, NewTicket, PriorityClass, ServiceId, TicketId, WindowCommand, WindowNo,
+    BranchId, Channel, NewTicket, Phone, PriorityClass, ServiceId, TicketId, WindowCommand,
+    WindowNo,
 };
 use queuecall::hall::Branch;
 use queuecall::store::memory::MemoryStore;
@@ -15,10 +16,11 @@ use queuecall::store::redis::RedisStore;
 use queuecall::store::{Buffered, HistoryEntry, Outcome, QueueStore};
 use queuecall_tests::*;
 
-/// A store of the test's own, opened directly, and the test branch.
-struct Opened {
-    store: Arc<dyn QueueStore>,
-    branch: Arc<Branch>,
+/// A store of the test's own, opened directly, and the test branch (shared with
+/// `suite/reminders.rs`, which drives the reminder buffer the same way).
+pub(super) struct Opened {
+    pub(super) store: Arc<dyn QueueStore>,
+    pub(super) branch: Arc<Branch>,
     _dir: Option<tempfile::TempDir>,
     redis: Option<(String, String)>,
 }
@@ -43,6 +45,11 @@ impl Drop for Opened {
 }
 
 async fn open(kind: StoreKind) -> anyhow::Result<Opened> {
+    open_store(kind, "history").await
+}
+
+/// Opens a store of `kind`; a Redis store gets a key prefix of its own, `qct-{label}-…`.
+pub(super) async fn open_store(kind: StoreKind, label: &str) -> anyhow::Result<Opened> {
     let hall = queuecall::hall::file::load(&hall_file())?;
     let branch = hall
         .branch(&BranchId::parse("branch", BRANCH)?)
@@ -63,7 +70,7 @@ async fn open(kind: StoreKind) -> anyhow::Result<Opened> {
             let url = test_redis_url();
             require_redis(&url).await;
             let prefix = format!(
-                "qct-history-{}-{}",
+                "qct-{label}-{}-{}",
                 std::process::id(),
                 Utc::now().timestamp_nanos_opt().unwrap_or_default()
             );
@@ -79,29 +86,40 @@ async fn open(kind: StoreKind) -> anyhow::Result<Opened> {
 }
 
 /// 09:00 of the test day in Shanghai plus `minutes`.
-fn at(minutes: i64) -> DateTime<Utc> {
+pub(super) fn at(minutes: i64) -> DateTime<Utc> {
     start_of_test_day() + Duration::minutes(minutes)
 }
 
-fn window(n: u32) -> WindowNo {
+pub(super) fn window(n: u32) -> WindowNo {
     WindowNo::parse("window", n).expect("a window number")
 }
 
-fn service(id: &str) -> ServiceId {
+pub(super) fn service(id: &str) -> ServiceId {
     ServiceId::parse("service", id).expect("a service id")
 }
 
 impl Opened {
-    fn now(&self, minutes: i64) -> queuecall::domain::Now {
+    pub(super) fn now(&self, minutes: i64) -> queuecall::domain::Now {
         self.branch.now(at(minutes))
     }
 
     async fn take(&self, svc: &str, priority: PriorityClass, minutes: i64) -> TicketId {
+        self.issue(svc, priority, None, minutes).await
+    }
+
+    /// Takes a kiosk ticket of `svc` at `minutes`.
+    pub(super) async fn issue(
+        &self,
+        svc: &str,
+        priority: PriorityClass,
+        phone: Option<Phone>,
+        minutes: i64,
+    ) -> TicketId {
         let new = NewTicket {
             service: service(svc),
             priority,
             channel: Channel::Kiosk,
-            phone: None,
+            phone,
             idempotency_key: None,
         };
         let issued = self
@@ -112,14 +130,14 @@ impl Opened {
         issued.view.ticket.id
     }
 
-    async fn open_window(&self, n: u32) {
+    pub(super) async fn open_window(&self, n: u32) {
         self.store
             .set_window(&self.branch, window(n), &WindowCommand::Open, &self.now(0))
             .await
             .expect("open");
     }
 
-    async fn call(&self, n: u32, minutes: i64) -> TicketId {
+    pub(super) async fn call(&self, n: u32, minutes: i64) -> TicketId {
         let called = self
             .store
             .call_next(&self.branch, window(n), &self.now(minutes))

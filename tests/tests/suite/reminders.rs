@@ -4,92 +4,14 @@
 //! ahead after a step that moved its queue, once per ticket through requeues and transfers;
 //! never for a ticket without a phone, nothing from a refused step.
 
-use std::sync::Arc;
-
-use chrono::{DateTime, Duration, Utc};
-use queuecall::domain::{
-    BranchId, Channel, NewTicket, Phone, PriorityClass, ServiceId, TicketId, WindowCommand,
-    WindowNo,
-};
-use queuecall::hall::Branch;
-use queuecall::store::memory::MemoryStore;
-use queuecall::store::redis::RedisStore;
-use queuecall::store::{QueueStore, ReminderKind};
+use queuecall::domain::{Phone, PriorityClass, TicketId, WindowNo};
+use queuecall::store::ReminderKind;
 use queuecall_tests::*;
 
-/// A store of the test's own, opened directly, and the test branch.
-struct Opened {
-    store: Arc<dyn QueueStore>,
-    branch: Arc<Branch>,
-    _dir: Option<tempfile::TempDir>,
-    redis: Option<(String, String)>,
-}
-
-impl Drop for Opened {
-    fn drop(&mut self) {
-        let Some((url, prefix)) = self.redis.take() else {
-            return;
-        };
-        let Ok(keys) = redis_keys(&url, &prefix) else {
-            return;
-        };
-        let Ok(client) = redis::Client::open(url.as_str()) else {
-            return;
-        };
-        if let Ok(mut con) = client.get_connection() {
-            for chunk in keys.chunks(500) {
-                let _: Result<u64, _> = redis::cmd("UNLINK").arg(chunk).query(&mut con);
-            }
-        }
-    }
-}
+use super::history::{Opened, open_store, service, window};
 
 async fn open(kind: StoreKind) -> anyhow::Result<Opened> {
-    let hall = queuecall::hall::file::load(&hall_file())?;
-    let branch = hall
-        .branch(&BranchId::parse("branch", BRANCH)?)
-        .cloned()
-        .expect("the test hall has the test branch");
-    Ok(match kind {
-        StoreKind::Embedded => {
-            let dir = tempfile::tempdir()?;
-            let store = MemoryStore::open(&dir.path().join("queue.sqlite")).await?;
-            Opened {
-                store: Arc::new(store),
-                branch,
-                _dir: Some(dir),
-                redis: None,
-            }
-        }
-        StoreKind::Redis => {
-            let url = test_redis_url();
-            require_redis(&url).await;
-            let prefix = format!(
-                "qct-remind-{}-{}",
-                std::process::id(),
-                Utc::now().timestamp_nanos_opt().unwrap_or_default()
-            );
-            let store = RedisStore::new(&url, &prefix).await?;
-            Opened {
-                store: Arc::new(store),
-                branch,
-                _dir: None,
-                redis: Some((url, prefix)),
-            }
-        }
-    })
-}
-
-fn at(minutes: i64) -> DateTime<Utc> {
-    start_of_test_day() + Duration::minutes(minutes)
-}
-
-fn window(n: u32) -> WindowNo {
-    WindowNo::parse("window", n).expect("a window number")
-}
-
-fn service(id: &str) -> ServiceId {
-    ServiceId::parse("service", id).expect("a service id")
+    open_store(kind, "remind").await
 }
 
 /// An intent as the tests compare it: kind, ticket, service, people ahead, window.
@@ -104,41 +26,10 @@ fn called(ticket: &TicketId, svc: &str, no: u32) -> Seen {
 }
 
 impl Opened {
-    fn now(&self, minutes: i64) -> queuecall::domain::Now {
-        self.branch.now(at(minutes))
-    }
-
     /// Takes a normal ticket; `phone` is the last digit of 1380000000x, or none.
-    async fn take(&self, svc: &str, phone: Option<u32>, minutes: i64) -> TicketId {
-        let new = NewTicket {
-            service: service(svc),
-            priority: PriorityClass::Normal,
-            channel: Channel::Kiosk,
-            phone: phone.map(|d| Phone::parse("phone", &format!("1380000000{d}")).expect("phone")),
-            idempotency_key: None,
-        };
-        let issued = self
-            .store
-            .take_ticket(&self.branch, &new, &self.now(minutes))
-            .await
-            .expect("take");
-        issued.view.ticket.id
-    }
-
-    async fn open_window(&self, n: u32) {
-        self.store
-            .set_window(&self.branch, window(n), &WindowCommand::Open, &self.now(0))
-            .await
-            .expect("open");
-    }
-
-    async fn call(&self, n: u32, minutes: i64) -> TicketId {
-        let called = self
-            .store
-            .call_next(&self.branch, window(n), &self.now(minutes))
-            .await
-            .expect("call");
-        called.expect("a ticket waits").ticket.id
+    async fn take_phone(&self, svc: &str, phone: Option<u32>, minutes: i64) -> TicketId {
+        let phone = phone.map(|d| Phone::parse("phone", &format!("1380000000{d}")).expect("phone"));
+        self.issue(svc, PriorityClass::Normal, phone, minutes).await
     }
 
     async fn seen(&self) -> Vec<Seen> {
@@ -172,12 +63,12 @@ pub async fn turn_near_fires_once_at_the_threshold_as_tickets_are_called(
 ) -> anyhow::Result<()> {
     let s = open(kind).await?;
     let (b, w) = (&s.branch, window(WINDOW_SOCIAL));
-    let a1 = s.take(SOCIAL, Some(1), 0).await;
-    let a2 = s.take(SOCIAL, Some(2), 0).await;
-    let _a3 = s.take(SOCIAL, Some(3), 0).await;
-    let a4 = s.take(SOCIAL, Some(4), 0).await;
-    let a5 = s.take(SOCIAL, Some(5), 0).await;
-    let _a6 = s.take(SOCIAL, None, 0).await;
+    let a1 = s.take_phone(SOCIAL, Some(1), 0).await;
+    let a2 = s.take_phone(SOCIAL, Some(2), 0).await;
+    let _a3 = s.take_phone(SOCIAL, Some(3), 0).await;
+    let a4 = s.take_phone(SOCIAL, Some(4), 0).await;
+    let a5 = s.take_phone(SOCIAL, Some(5), 0).await;
+    let _a6 = s.take_phone(SOCIAL, None, 0).await;
     let mut expected = vec![near(&a4, SOCIAL)];
     assert_eq!(s.seen().await, expected, "A004 is taken with 3 ahead");
 
@@ -210,15 +101,15 @@ pub async fn requeued_and_transferred_tickets_are_reminded_once(
     let s = open(kind).await?;
     let (b, w4) = (&s.branch, window(WINDOW_SOCIAL));
     let tax = service(TAX);
-    let b1 = s.take(TAX, Some(1), 0).await;
+    let b1 = s.take_phone(TAX, Some(1), 0).await;
     for d in 2..=3 {
-        s.take(TAX, Some(d), 0).await;
+        s.take_phone(TAX, Some(d), 0).await;
     }
-    let a1 = s.take(SOCIAL, Some(1), 1).await;
-    let a2 = s.take(SOCIAL, Some(2), 1).await;
-    s.take(SOCIAL, Some(3), 1).await;
-    let a4 = s.take(SOCIAL, Some(4), 1).await;
-    let a5 = s.take(SOCIAL, Some(5), 1).await;
+    let a1 = s.take_phone(SOCIAL, Some(1), 1).await;
+    let a2 = s.take_phone(SOCIAL, Some(2), 1).await;
+    s.take_phone(SOCIAL, Some(3), 1).await;
+    let a4 = s.take_phone(SOCIAL, Some(4), 1).await;
+    let a5 = s.take_phone(SOCIAL, Some(5), 1).await;
     let mut expected = vec![near(&a4, SOCIAL)];
     s.open_window(WINDOW_SOCIAL).await;
     s.open_window(WINDOW_TAX).await;
@@ -253,8 +144,8 @@ pub async fn requeued_and_transferred_tickets_are_reminded_once(
 pub async fn refused_steps_and_recalls_append_no_reminders(kind: StoreKind) -> anyhow::Result<()> {
     let s = open(kind).await?;
     let (b, w4) = (&s.branch, window(WINDOW_SOCIAL));
-    let a1 = s.take(SOCIAL, Some(1), 0).await;
-    let a2 = s.take(SOCIAL, Some(2), 0).await;
+    let a1 = s.take_phone(SOCIAL, Some(1), 0).await;
+    let a2 = s.take_phone(SOCIAL, Some(2), 0).await;
     assert!(
         s.store.call_next(b, w4, &s.now(1)).await.is_err(),
         "the window is closed"
