@@ -48,6 +48,21 @@ fn accepted(sid: &str) -> ResponseTemplate {
     }))
 }
 
+/// What the client makes of one send that the provider answers with `response` (and must
+/// receive exactly once).
+async fn send_answered(response: ResponseTemplate, timeout: Duration) -> SendOutcome {
+    let twilio = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(MESSAGES))
+        .respond_with(response)
+        .expect(1)
+        .mount(&twilio)
+        .await;
+    let outcome = provider(&twilio.uri(), timeout).send(&reminder()).await;
+    twilio.verify().await;
+    outcome
+}
+
 fn basic_auth() -> String {
     format!("Basic {}", STANDARD.encode(format!("{SID}:{TOKEN}")))
 }
@@ -152,17 +167,11 @@ async fn too_many_requests_is_retryable_with_retry_after_then_the_retry_is_accep
 
 #[tokio::test]
 async fn a_server_error_is_retryable() {
-    let twilio = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(MESSAGES))
-        .respond_with(ResponseTemplate::new(500).set_body_string("internal error"))
-        .expect(1)
-        .mount(&twilio)
-        .await;
-
-    let outcome = provider(&twilio.uri(), Duration::from_secs(5))
-        .send(&reminder())
-        .await;
+    let outcome = send_answered(
+        ResponseTemplate::new(500).set_body_string("internal error"),
+        Duration::from_secs(5),
+    )
+    .await;
 
     assert!(
         matches!(
@@ -186,19 +195,13 @@ async fn invalid_unsubscribed_and_not_sms_capable_numbers_are_permanent() {
         (21610, "Attempt to send to unsubscribed recipient"),
         (21614, "'To' number is not a valid mobile number"),
     ] {
-        let twilio = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path(MESSAGES))
-            .respond_with(ResponseTemplate::new(400).set_body_json(
+        let outcome = send_answered(
+            ResponseTemplate::new(400).set_body_json(
                 json!({"code": code, "message": message, "more_info": "", "status": 400}),
-            ))
-            .expect(1)
-            .mount(&twilio)
-            .await;
-
-        let outcome = provider(&twilio.uri(), Duration::from_secs(5))
-            .send(&reminder())
-            .await;
+            ),
+            Duration::from_secs(5),
+        )
+        .await;
 
         match outcome {
             SendOutcome::Permanent {
@@ -220,17 +223,11 @@ async fn invalid_unsubscribed_and_not_sms_capable_numbers_are_permanent() {
 
 #[tokio::test]
 async fn a_time_out_after_sending_is_ambiguous() {
-    let twilio = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(MESSAGES))
-        .respond_with(accepted("SM0004").set_delay(Duration::from_secs(3)))
-        .expect(1)
-        .mount(&twilio)
-        .await;
-
-    let outcome = provider(&twilio.uri(), Duration::from_millis(300))
-        .send(&reminder())
-        .await;
+    let outcome = send_answered(
+        accepted("SM0004").set_delay(Duration::from_secs(3)),
+        Duration::from_millis(300),
+    )
+    .await;
 
     assert!(
         matches!(&outcome, SendOutcome::Ambiguous { .. }),
