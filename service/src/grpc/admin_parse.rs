@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono::{NaiveTime, Weekday};
 use queuecall_proto::v1 as pb;
 
 use super::parse;
@@ -263,11 +263,6 @@ pub fn window(msg: Option<&pb::WindowLayout>) -> QueueResult<Window> {
     })
 }
 
-fn date(field: &'static str, text: &str) -> QueueResult<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| QueueError::invalid(field, format!("'{text}' is not a date YYYY-MM-DD")))
-}
-
 pub fn calendar_year(msg: Option<&pb::CalendarYear>) -> QueueResult<CalendarYear> {
     let msg = msg.ok_or_else(|| QueueError::invalid("year", "is required"))?;
     if !(1900..=9999).contains(&msg.year) {
@@ -276,14 +271,14 @@ pub fn calendar_year(msg: Option<&pb::CalendarYear>) -> QueueResult<CalendarYear
     let holidays = msg
         .holidays
         .iter()
-        .map(|d| date("year.holidays", d))
+        .map(|d| parse::date("year.holidays", d))
         .collect::<QueueResult<Vec<_>>>()?;
     let make_up = msg
         .make_up_days
         .iter()
         .map(|m| {
             Ok((
-                date("year.make_up_days", &m.date)?,
+                parse::date("year.make_up_days", &m.date)?,
                 weekday("year.make_up_days", m.follows)?,
             ))
         })

@@ -141,7 +141,7 @@ mod tests {
 
     #[test]
     fn malformed_fields_are_named() {
-        let bad_date = convert::date("from_date", "2026-1-1").expect_err("short date");
+        let bad_date = parse::date("from_date", "2026-1-1").expect_err("short date");
         assert!(bad_date.to_string().starts_with("from_date:"), "{bad_date}");
         let bad_id = convert::appointment_id("a b").expect_err("space");
         assert!(

@@ -17,13 +17,6 @@ use crate::records::appointments::{Appointment, AppointmentState};
 /// Longest appointment id accepted (ids are 32 hex characters).
 const MAX_APPOINTMENT_ID: usize = 64;
 
-pub fn date(field: &'static str, value: &str) -> QueueResult<NaiveDate> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .ok()
-        .filter(|_| value.len() == 10)
-        .ok_or_else(|| QueueError::invalid(field, format!("'{value}' is not a YYYY-MM-DD date")))
-}
-
 pub fn appointment_id(value: &str) -> QueueResult<String> {
     let ok = !value.is_empty()
         && value.len() <= MAX_APPOINTMENT_ID
@@ -41,11 +34,11 @@ pub fn appointment_id(value: &str) -> QueueResult<String> {
 pub fn list_slots(
     req: &pb::ListAvailableSlotsRequest,
 ) -> QueueResult<(BranchId, crate::domain::ServiceId, NaiveDate, NaiveDate)> {
-    let from = date("from_date", &req.from_date)?;
+    let from = parse::date("from_date", &req.from_date)?;
     let to = if req.to_date.is_empty() {
         from
     } else {
-        date("to_date", &req.to_date)?
+        parse::date("to_date", &req.to_date)?
     };
     if to < from {
         return Err(QueueError::invalid(

@@ -1,6 +1,7 @@
 //! Wire requests become domain types here, once. Every error is INVALID_ARGUMENT naming the
 //! request field (`branch_id: must not be empty`); deeper code never re-checks.
 
+use chrono::NaiveDate;
 use queuecall_proto::v1 as pb;
 
 use crate::domain::{
@@ -32,6 +33,14 @@ pub fn ticket(value: &str) -> QueueResult<TicketRef> {
 /// A branch and one of its windows, as most window RPCs name them.
 pub fn at_window(branch_id: &str, number: u32) -> QueueResult<(BranchId, WindowNo)> {
     Ok((branch(branch_id)?, window(number)?))
+}
+
+/// A date written exactly `YYYY-MM-DD` (`2026-1-1` is refused).
+pub fn date(field: &'static str, value: &str) -> QueueResult<NaiveDate> {
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .ok()
+        .filter(|_| value.len() == 10)
+        .ok_or_else(|| QueueError::invalid(field, format!("'{value}' is not a date YYYY-MM-DD")))
 }
 
 /// UNSPECIFIED is normal.
