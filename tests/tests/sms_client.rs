@@ -299,7 +299,9 @@ async fn find_sent_reports_a_provider_error() {
     let twilio = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(MESSAGES))
-        .respond_with(ResponseTemplate::new(503))
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({
+            "code": 20503, "message": "Listing messages to +8613812341234 is unavailable",
+        })))
         .expect(1)
         .mount(&twilio)
         .await;
@@ -311,5 +313,11 @@ async fn find_sent_reports_a_provider_error() {
     assert!(
         matches!(&found, Err(reason) if reason.contains("503")),
         "{found:?}"
+    );
+    // The reason is stored and logged: the provider's quote of the number arrives masked.
+    let reason = found.expect_err("an error");
+    assert!(
+        reason.contains("138****1234") && !reason.contains("13812341234"),
+        "{reason}"
     );
 }

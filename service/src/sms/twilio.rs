@@ -119,6 +119,19 @@ impl Sender for TwilioSender {
         sms: &OutgoingSms,
         since: DateTime<Utc>,
     ) -> Result<Option<(String, String)>, String> {
+        // The reasons are stored and logged like a send's: the number masked in them too.
+        self.list_sent(sms, since)
+            .await
+            .map_err(|reason| mask_number(&reason, &sms.to))
+    }
+}
+
+impl TwilioSender {
+    async fn list_sent(
+        &self,
+        sms: &OutgoingSms,
+        since: DateTime<Utc>,
+    ) -> Result<Option<(String, String)>, String> {
         let to = sms.to.e164();
         let day = since.format("%Y-%m-%d").to_string();
         let response = self
@@ -230,11 +243,7 @@ fn classify(status: StatusCode, retry_after: Option<Duration>, body: &str) -> Se
 /// ("The 'To' number +8613812341234 is not a valid phone number"), and reasons are stored and
 /// logged.
 fn masked(outcome: SendOutcome, to: &Phone) -> SendOutcome {
-    let mask = |reason: String| {
-        reason
-            .replace(&to.e164(), &to.masked())
-            .replace(to.digits(), &to.masked())
-    };
+    let mask = |reason: String| mask_number(&reason, to);
     match outcome {
         SendOutcome::Retryable {
             reason,
@@ -252,6 +261,14 @@ fn masked(outcome: SendOutcome, to: &Phone) -> SendOutcome {
         },
         accepted @ SendOutcome::Accepted { .. } => accepted,
     }
+}
+
+/// `reason` with every spelling of the number (`+86…`, the 11 digits, also inside an encoded
+/// URL) replaced by its masked form.
+fn mask_number(reason: &str, to: &Phone) -> String {
+    reason
+        .replace(&to.e164(), &to.masked())
+        .replace(to.digits(), &to.masked())
 }
 
 /// `Retry-After` in seconds (the HTTP-date form is not used by the provider).
