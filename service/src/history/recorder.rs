@@ -11,10 +11,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::QueueError;
-use crate::hall::HallHandle;
+use crate::error::{QueueError, QueueResult};
+use crate::hall::{Branch, HallHandle};
 use crate::records::{Db, history as records};
-use crate::store::QueueStore;
+use crate::store::drain::{Drain, drain_branch};
+use crate::store::{Buffered, QueueStore};
 
 /// How often the buffers are drained.
 pub const RECORD_EVERY: Duration = Duration::from_secs(1);
@@ -52,35 +53,12 @@ impl Recorder {
         let hall = self.hall.load();
         let mut recorded = 0;
         for branch in hall.branches.values() {
-            loop {
-                let pending = self
-                    .store
-                    .history_pending(branch, BATCH)
-                    .await
-                    .map_err(|error| DrainError { error, pending: 0 })?;
-                if pending.is_empty() {
-                    break;
-                }
-                let entries: Vec<_> = pending.iter().map(|b| b.entry.clone()).collect();
-                records::record(&self.db, &entries)
-                    .await
-                    .map_err(|e| DrainError {
-                        error: records::db_error(e),
-                        pending: pending.len(),
-                    })?;
-                let ids: Vec<String> = pending.iter().map(|b| b.id.clone()).collect();
-                self.store
-                    .history_ack(branch, &ids)
-                    .await
-                    .map_err(|error| DrainError {
-                        error,
-                        pending: pending.len(),
-                    })?;
-                recorded += pending.len();
-                if pending.len() < BATCH {
-                    break;
-                }
-            }
+            recorded += drain_branch(self, branch, BATCH)
+                .await
+                .map_err(|s| DrainError {
+                    error: s.error,
+                    pending: s.pending,
+                })?;
         }
         Ok(recorded)
     }
@@ -123,5 +101,29 @@ impl Recorder {
             Err(failed) => tracing::warn!(error = %failed.error, pending = failed.pending,
                 "history not recorded at shutdown; the entries stay buffered for the next start"),
         }
+    }
+}
+
+impl Drain for Recorder {
+    type Entry = Buffered;
+
+    async fn read(&self, branch: &Branch, limit: usize) -> QueueResult<Vec<Buffered>> {
+        self.store.history_pending(branch, limit).await
+    }
+
+    async fn write(&self, _branch: &Branch, batch: &[Buffered]) -> QueueResult<()> {
+        let entries: Vec<_> = batch.iter().map(|b| b.entry.clone()).collect();
+        records::record(&self.db, &entries)
+            .await
+            .map(drop)
+            .map_err(records::db_error)
+    }
+
+    async fn ack(&self, branch: &Branch, ids: &[String]) -> QueueResult<usize> {
+        self.store.history_ack(branch, ids).await
+    }
+
+    fn id(entry: &Buffered) -> &str {
+        &entry.id
     }
 }

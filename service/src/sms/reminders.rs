@@ -15,12 +15,13 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 
 use crate::clock::Clock;
-use crate::error::QueueError;
+use crate::error::{QueueError, QueueResult};
 use crate::hall::{Branch, HallHandle};
 use crate::records::Db;
 use crate::records::history::db_error;
 use crate::records::outbox::{NewSms, SmsKind, enqueue_in};
 use crate::sms::templates::{Fill, Kind, Templates};
+use crate::store::drain::{Drain, drain_branch};
 use crate::store::{BufferedReminder, QueueStore, ReminderKind};
 
 /// How often the buffers are drained.
@@ -64,24 +65,9 @@ impl Relay {
         let hall = self.hall.load();
         let mut relayed = 0;
         for branch in hall.branches.values() {
-            loop {
-                let pending = self.store.reminders_pending(branch, BATCH).await?;
-                if pending.is_empty() {
-                    break;
-                }
-                let now = self.clock.now();
-                let messages: Vec<NewSms> = pending
-                    .iter()
-                    .map(|b| message(&self.templates, branch, b, now))
-                    .collect();
-                self.enqueue_all(&messages, now).await.map_err(db_error)?;
-                let ids: Vec<String> = pending.iter().map(|b| b.id.clone()).collect();
-                self.store.reminders_ack(branch, &ids).await?;
-                relayed += pending.len();
-                if pending.len() < BATCH {
-                    break;
-                }
-            }
+            relayed += drain_branch(self, branch, BATCH)
+                .await
+                .map_err(|s| s.error)?;
         }
         Ok(relayed)
     }
@@ -138,6 +124,31 @@ impl Relay {
             tracing::warn!(error = %error,
                 "reminders not relayed at shutdown; they stay buffered for the next start");
         }
+    }
+}
+
+impl Drain for Relay {
+    type Entry = BufferedReminder;
+
+    async fn read(&self, branch: &Branch, limit: usize) -> QueueResult<Vec<BufferedReminder>> {
+        self.store.reminders_pending(branch, limit).await
+    }
+
+    async fn write(&self, branch: &Branch, batch: &[BufferedReminder]) -> QueueResult<()> {
+        let now = self.clock.now();
+        let messages: Vec<NewSms> = batch
+            .iter()
+            .map(|b| message(&self.templates, branch, b, now))
+            .collect();
+        self.enqueue_all(&messages, now).await.map_err(db_error)
+    }
+
+    async fn ack(&self, branch: &Branch, ids: &[String]) -> QueueResult<usize> {
+        self.store.reminders_ack(branch, ids).await
+    }
+
+    fn id(entry: &BufferedReminder) -> &str {
+        &entry.id
     }
 }
 

@@ -136,6 +136,7 @@
 //! again. expire_past_days touches past days only and appends nothing; refused steps append
 //! nothing. `reminders_pending` / `reminders_ack` work like the history buffer's.
 
+pub mod drain;
 mod history;
 pub mod memory;
 pub mod redis;
