@@ -35,10 +35,7 @@ impl AdminService for AdminApi {
         request: Request<pb::GetLayoutRequest>,
     ) -> Answer<pb::GetLayoutResponse> {
         let req = request.into_inner();
-        let branch = match req.branch_id.as_str() {
-            "" => None,
-            id => Some(parse::branch(id)?),
-        };
+        let branch = parse::optional_branch(&req.branch_id)?;
         let layout = self.admin.layout(branch.as_ref()).await?;
         Ok(Response::new(pb::GetLayoutResponse {
             branches: layout

@@ -11,6 +11,7 @@ use tonic::{Request, Response, Status};
 
 use super::appointment_convert as convert;
 use super::convert::ticket_info;
+use super::parse;
 use crate::appointments::Appointments;
 use crate::booking::SlotId;
 use crate::records::appointments::Appointment;
@@ -110,7 +111,7 @@ impl AppointmentService for AppointmentApi {
     ) -> Answer<pb::ListAppointmentsResponse> {
         let req = request.get_ref();
         let person = crate::domain::identity::ResidentId::parse("id_number", &req.id_number)?;
-        let branch = convert::optional_branch(&req.branch_id)?;
+        let branch = parse::optional_branch(&req.branch_id)?;
         let found = self
             .appointments
             .list_for_person(&person, branch.as_ref())

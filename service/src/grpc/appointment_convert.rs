@@ -97,15 +97,6 @@ pub fn check_in(req: &pb::CheckInRequest) -> QueueResult<(BranchId, CheckInBy)> 
     Ok((branch, by))
 }
 
-/// Empty: every branch.
-pub fn optional_branch(value: &str) -> QueueResult<Option<BranchId>> {
-    if value.is_empty() {
-        Ok(None)
-    } else {
-        parse::branch(value).map(Some)
-    }
-}
-
 pub fn slot(view: &SlotView) -> pb::Slot {
     let s = &view.slot;
     pb::Slot {

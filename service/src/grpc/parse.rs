@@ -18,6 +18,15 @@ pub fn branch(value: &str) -> QueueResult<BranchId> {
     BranchId::parse("branch_id", value)
 }
 
+/// Empty: every branch.
+pub fn optional_branch(value: &str) -> QueueResult<Option<BranchId>> {
+    if value.is_empty() {
+        Ok(None)
+    } else {
+        branch(value).map(Some)
+    }
+}
+
 pub fn service(field: &'static str, value: &str) -> QueueResult<ServiceId> {
     ServiceId::parse(field, value)
 }
