@@ -53,6 +53,10 @@ pub struct SmsSettings {
     pub limits: super::limits::LimitSettings,
     /// Per-branch message templates: `sms.templates.<branch>.<kind>`, checked at start-up.
     pub templates: super::templates::TemplateOverrides,
+    /// How long before a booked slot starts its appointment-soon reminder is due (minutes).
+    pub appointment_lead_minutes: u32,
+    /// Whether a recall (the window calls the same ticket again) sends another "called" SMS.
+    pub remind_on_recall: bool,
 }
 
 impl Default for SmsSettings {
@@ -68,6 +72,8 @@ impl Default for SmsSettings {
             outbox: super::worker::OutboxSettings::default(),
             limits: super::limits::LimitSettings::default(),
             templates: super::templates::TemplateOverrides::default(),
+            appointment_lead_minutes: 60,
+            remind_on_recall: false,
         }
     }
 }
@@ -91,6 +97,11 @@ pub struct ProviderSettings {
 }
 
 impl SmsSettings {
+    /// The appointment-soon lead time.
+    pub fn appointment_lead(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::from(self.appointment_lead_minutes))
+    }
+
     /// The provider, if one is configured: `account_sid` with `auth_token` and exactly one of
     /// `from` / `messaging_service_sid`. A partial provider is an error, not the log sender.
     pub fn provider(&self) -> Result<Option<ProviderSettings>, String> {

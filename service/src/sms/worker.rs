@@ -206,10 +206,18 @@ impl Worker {
         })
     }
 
-    /// Whether appointment `id` is still BOOKED (checked again at send time).
-    async fn still_booked(&self, id: &str) -> anyhow::Result<bool> {
+    /// Whether the appointment of an appointment-soon `subject` is still BOOKED in the slot the
+    /// reminder was made for (checked again at send time). The subject is
+    /// `<appointment id>@<slot id>` (a reschedule keeps the appointment id and moves the slot);
+    /// a bare `<appointment id>` checks the state only.
+    async fn still_booked(&self, subject: &str) -> anyhow::Result<bool> {
+        let (id, slot) = match subject.split_once('@') {
+            Some((id, slot)) => (id, Some(slot)),
+            None => (subject, None),
+        };
         match appointments::get(&self.db, id).await {
-            Ok(appointment) => Ok(appointment.state == AppointmentState::Booked),
+            Ok(appointment) => Ok(appointment.state == AppointmentState::Booked
+                && slot.is_none_or(|slot| appointment.slot_id.to_string() == slot)),
             Err(QueueError::NotFound { .. }) => Ok(false),
             Err(err) => Err(anyhow::anyhow!("reading appointment {id}: {err}")),
         }
