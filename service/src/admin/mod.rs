@@ -21,7 +21,8 @@ use crate::hall::signal::LayoutSignal;
 use crate::hall::{Branch, Hall, HallHandle, Service, Window};
 use crate::queue::Queue;
 use crate::records::Db;
-use crate::records::layout::{Changed, change_hall, db_error, load_layout};
+use crate::records::db_error;
+use crate::records::layout::{Changed, change_hall, load_layout};
 
 pub use edit::{BranchSpec, Created};
 
@@ -75,7 +76,7 @@ impl Admin {
 
     /// The stored layout (every branch, or `branch`'s only) and its version.
     pub async fn layout(&self, branch: Option<&BranchId>) -> QueueResult<Layout> {
-        let (mut hall, version) = load_layout(&self.db).await.map_err(unavailable)?;
+        let (mut hall, version) = load_layout(&self.db).await.map_err(db_error)?;
         if let Some(id) = branch {
             let only = hall
                 .branches
@@ -270,12 +271,4 @@ fn stored(hall: &Hall, id: &BranchId) -> QueueResult<Arc<Branch>> {
     hall.branch(id)
         .cloned()
         .ok_or_else(|| QueueError::not_found("branch", id))
-}
-
-/// A failed read of the layout: UNAVAILABLE when the database cannot be reached.
-fn unavailable(err: anyhow::Error) -> QueueError {
-    match err.downcast::<sqlx::Error>() {
-        Ok(sqlx) => db_error(sqlx),
-        Err(other) => QueueError::Internal(other),
-    }
 }

@@ -152,15 +152,11 @@ pub async fn change_hall<T>(
     .await)
 }
 
-/// A database error as the caller sees it: UNAVAILABLE when the database cannot be reached,
-/// else internal (the domain has checked the change; a refused row is a bug).
-pub fn db_error(err: sqlx::Error) -> QueueError {
-    match err {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-            QueueError::Unavailable(format!("the records database is unavailable: {err}"))
-        }
-        other => QueueError::Internal(
-            anyhow::Error::new(other).context("writing the hall layout to the records database"),
-        ),
-    }
+/// A database error of a layout change as the caller sees it: UNAVAILABLE when the database
+/// cannot be reached, else internal (the domain has checked the change; a refused row is a
+/// bug). See [`crate::records::db_error`].
+fn db_error(err: sqlx::Error) -> QueueError {
+    crate::records::db_error(
+        anyhow::Error::new(err).context("changing the hall layout in the records database"),
+    )
 }
