@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 
 use super::calendar::Calendar;
 use super::template::SlotTemplate;
-use crate::domain::{BranchId, ServiceId};
+use crate::domain::{BranchId, DateRange, ServiceId};
 use crate::error::QueueError;
 
 /// The longest date range (inclusive, in days) one listing may ask for.
@@ -53,19 +53,7 @@ pub fn slots_for(
     to: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Vec<SlotInstance>, QueueError> {
-    if to < from {
-        return Err(QueueError::invalid(
-            "date_range",
-            format!("ends ({to}) before it starts ({from})"),
-        ));
-    }
-    let days = (to - from).num_days() + 1;
-    if days > MAX_RANGE_DAYS {
-        return Err(QueueError::invalid(
-            "date_range",
-            format!("spans {days} days; at most {MAX_RANGE_DAYS} may be asked at once"),
-        ));
-    }
+    DateRange::checked(from, to, "to_date", MAX_RANGE_DAYS)?;
     let today = now.with_timezone(&tz).date_naive();
     let last_open = today + Duration::days(i64::from(template.open_ahead_days()));
     let cutoff = Duration::minutes(i64::from(template.same_day_cutoff_minutes()));

@@ -1,6 +1,7 @@
 //! The words of DESIGN.md as types. Wire messages become these once, at the gRPC adapter;
 //! deeper code never re-checks a phone number or a ticket id.
 
+mod dates;
 mod event;
 pub mod identity;
 mod ids;
@@ -8,6 +9,7 @@ mod phone;
 mod ticket;
 mod window;
 
+pub use dates::{DateRange, parse_date};
 pub use event::{Event, EventKind};
 pub use ids::{BranchId, ServiceId, TicketId, TicketNumber, TicketRef, WindowNo};
 pub use phone::Phone;

@@ -10,7 +10,7 @@ use super::parse;
 use crate::appointments::{BookInput, CheckInBy, SlotView};
 use crate::booking::{MAX_RANGE_DAYS, SlotId};
 use crate::domain::identity::{CitizenName, CreditCode, ResidentId};
-use crate::domain::{BranchId, Phone};
+use crate::domain::{BranchId, DateRange, Phone};
 use crate::error::{QueueError, QueueResult};
 use crate::records::appointments::{Appointment, AppointmentState};
 
@@ -34,25 +34,7 @@ pub fn appointment_id(value: &str) -> QueueResult<String> {
 pub fn list_slots(
     req: &pb::ListAvailableSlotsRequest,
 ) -> QueueResult<(BranchId, crate::domain::ServiceId, NaiveDate, NaiveDate)> {
-    let from = parse::date("from_date", &req.from_date)?;
-    let to = if req.to_date.is_empty() {
-        from
-    } else {
-        parse::date("to_date", &req.to_date)?
-    };
-    if to < from {
-        return Err(QueueError::invalid(
-            "to_date",
-            format!("{to} is before from_date {from}"),
-        ));
-    }
-    let days = (to - from).num_days() + 1;
-    if days > MAX_RANGE_DAYS {
-        return Err(QueueError::invalid(
-            "to_date",
-            format!("the range spans {days} days; at most {MAX_RANGE_DAYS} may be asked at once"),
-        ));
-    }
+    let DateRange { from, to } = DateRange::parse(&req.from_date, &req.to_date, MAX_RANGE_DAYS)?;
     Ok((
         parse::branch(&req.branch_id)?,
         parse::service("service_id", &req.service_id)?,

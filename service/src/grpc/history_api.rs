@@ -10,8 +10,9 @@ use tonic::{Request, Response, Status};
 
 use super::{convert, parse};
 use crate::domain::BranchId;
+use crate::domain::DateRange;
 use crate::error::{QueueError, QueueResult};
-use crate::history::{DateRange, Figures, Group, History, Rating, Scores, parse_comment};
+use crate::history::{Figures, Group, History, MAX_RANGE_DAYS, Rating, Scores, parse_comment};
 use crate::queue::Queue;
 use crate::records::Db;
 
@@ -90,7 +91,7 @@ impl HistoryService for HistoryApi {
     ) -> Answer<pb::GetStatisticsResponse> {
         let req = request.get_ref();
         let branch = BranchId::parse("branch_id", &req.branch_id)?;
-        let range = DateRange::parse(&req.from_date, &req.to_date)?;
+        let range = DateRange::parse(&req.from_date, &req.to_date, MAX_RANGE_DAYS)?;
         let group = group(req.group_by)?;
         let stats = self.history.statistics(&branch, range, group).await?;
         Ok(Response::new(pb::GetStatisticsResponse {

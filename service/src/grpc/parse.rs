@@ -46,10 +46,7 @@ pub fn at_window(branch_id: &str, number: u32) -> QueueResult<(BranchId, WindowN
 
 /// A date written exactly `YYYY-MM-DD` (`2026-1-1` is refused).
 pub fn date(field: &'static str, value: &str) -> QueueResult<NaiveDate> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .ok()
-        .filter(|_| value.len() == 10)
-        .ok_or_else(|| QueueError::invalid(field, format!("'{value}' is not a date YYYY-MM-DD")))
+    crate::domain::parse_date(field, value)
 }
 
 /// UNSPECIFIED is normal.

@@ -15,4 +15,4 @@ mod service;
 pub use figures::{Accumulator, Figures, Group, Statistics};
 pub use rating::{MAX_COMMENT_CHARS, Rating, Scores, parse_comment};
 pub use recorder::{DrainError, RECORD_EVERY, Recorder};
-pub use service::{DateRange, History, MAX_RANGE_DAYS};
+pub use service::{History, MAX_RANGE_DAYS};

@@ -3,9 +3,8 @@
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 
-use crate::domain::{BranchId, TicketId, TicketRef, TicketState};
+use crate::domain::{BranchId, DateRange, TicketId, TicketRef, TicketState};
 use crate::error::{QueueError, QueueResult};
 use crate::queue::Queue;
 use crate::records::{Db, history as records};
@@ -21,44 +20,6 @@ pub const MAX_RANGE_DAYS: i64 = 366;
 pub struct History {
     db: Db,
     queue: Arc<Queue>,
-}
-
-/// Local service days `from..=to`, at most [`MAX_RANGE_DAYS`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DateRange {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-}
-
-impl DateRange {
-    /// `YYYY-MM-DD` dates; an empty `to` means `from`.
-    pub fn parse(from: &str, to: &str) -> QueueResult<Self> {
-        let date = |field: &'static str, text: &str| {
-            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-                QueueError::invalid(field, format!("'{text}' is not a date YYYY-MM-DD"))
-            })
-        };
-        let from = date("from_date", from)?;
-        let to = if to.trim().is_empty() {
-            from
-        } else {
-            date("to_date", to)?
-        };
-        if to < from {
-            return Err(QueueError::invalid(
-                "to_date",
-                format!("{to} is before from_date {from}"),
-            ));
-        }
-        let days = (to - from).num_days() + 1;
-        if days > MAX_RANGE_DAYS {
-            return Err(QueueError::invalid(
-                "to_date",
-                format!("the range covers {days} days; at most {MAX_RANGE_DAYS} are allowed"),
-            ));
-        }
-        Ok(Self { from, to })
-    }
 }
 
 impl History {

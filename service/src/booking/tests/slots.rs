@@ -151,18 +151,18 @@ fn shanghai_day_boundaries_follow_the_local_date() {
 }
 
 #[test]
-fn a_range_longer_than_62_days_or_reversed_is_rejected_naming_date_range() {
+fn a_range_longer_than_62_days_or_reversed_is_rejected_naming_to_date() {
     let now = utc("2026-11-27T00:00:00Z");
     let list = |from, to| slots_for(&weekday_template(), &calendar(), Shanghai, from, to, now);
 
     assert!(list(date(2026, 12, 1), date(2027, 1, 31)).is_ok());
     assert_eq!(
         invalid_field(list(date(2026, 12, 1), date(2027, 2, 1))),
-        "date_range"
+        "to_date"
     );
     assert_eq!(
         invalid_field(list(date(2026, 12, 2), date(2026, 12, 1))),
-        "date_range"
+        "to_date"
     );
 }
 
