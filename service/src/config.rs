@@ -53,6 +53,8 @@ pub struct Settings {
     pub display: DisplaySettings,
     /// SMS reminders: the provider and its delivery-status callback.
     pub sms: SmsSettings,
+    /// How often the live store and the records database are checked for health.
+    pub health: crate::health::HealthSettings,
 }
 
 /// Where the gRPC server listens.

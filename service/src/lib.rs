@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod grpc;
 pub mod hall;
+pub mod health;
 pub mod history;
 pub mod http;
 pub mod queue;

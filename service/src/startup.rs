@@ -12,6 +12,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::health::{self, Health, HealthSettings, Readiness};
 use anyhow::Context;
 use queuecall_proto::v1::admin_service_server::{
     AdminServiceServer, SERVICE_NAME as ADMIN_SERVICE_NAME,
@@ -29,8 +30,6 @@ use queuecall_proto::v1::queue_service_server::{QueueServiceServer, SERVICE_NAME
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tonic::transport::server::TcpIncoming;
-use tonic_health::ServingStatus;
-use tonic_health::server::HealthReporter;
 
 use crate::admin::Admin;
 use crate::appointments::Appointments;
@@ -73,11 +72,6 @@ impl ShutdownHandle {
         self.0.send_replace(true);
     }
 
-    /// A flag that turns true once a stop is asked for (`/healthz` reads it).
-    pub(crate) fn stopping(&self) -> watch::Receiver<bool> {
-        self.0.subscribe()
-    }
-
     /// Resolves once a stop has been asked for (also if it was asked before).
     async fn requested(&self) {
         let mut rx = self.0.subscribe();
@@ -97,6 +91,8 @@ pub struct Application {
     id_hasher: IdHasher,
     layout_poll: Duration,
     layout_signal: Option<LayoutSignal>,
+    /// How the live store and the records database are checked for health.
+    health_settings: HealthSettings,
     drain: Duration,
     shutdown: ShutdownHandle,
     /// The SMS provider's client, or the log sender.
@@ -166,6 +162,7 @@ impl Application {
             id_hasher,
             layout_poll: settings.records.layout_poll,
             layout_signal: LayoutSignal::for_store(&settings.store)?,
+            health_settings: settings.health.clone(),
             drain: Duration::from_secs(settings.shutdown.drain_seconds),
             shutdown: ShutdownHandle::new(),
             sms_sender,
@@ -232,6 +229,7 @@ impl Application {
             id_hasher,
             layout_poll,
             layout_signal,
+            health_settings,
             drain,
             shutdown,
             sms_sender: _,
@@ -242,23 +240,28 @@ impl Application {
         if let Err(err) = queue.ready().await {
             tracing::warn!(error = %err, "store not reachable yet; serving anyway, calls answer UNAVAILABLE until it is");
         }
-        let (health, health_service) = tonic_health::server::health_reporter();
-        health.set_service_status("", ServingStatus::Serving).await;
-        health
-            .set_service_status(SERVICE_NAME, ServingStatus::Serving)
-            .await;
-        health
-            .set_service_status(DISPLAY_SERVICE_NAME, ServingStatus::Serving)
-            .await;
-        health
-            .set_service_status(HISTORY_SERVICE_NAME, ServingStatus::Serving)
-            .await;
-        health
-            .set_service_status(APPOINTMENT_SERVICE_NAME, ServingStatus::Serving)
-            .await;
-        health
-            .set_service_status(ADMIN_SERVICE_NAME, ServingStatus::Serving)
-            .await;
+        let (reporter, health_service) = tonic_health::server::health_reporter();
+        let health = Health::new(
+            reporter,
+            &[
+                SERVICE_NAME,
+                DISPLAY_SERVICE_NAME,
+                HISTORY_SERVICE_NAME,
+                APPOINTMENT_SERVICE_NAME,
+                ADMIN_SERVICE_NAME,
+            ],
+        )
+        .await;
+        let checking = tokio::spawn(health::watch_dependencies(
+            health.clone(),
+            Arc::clone(queue.store()),
+            records.clone(),
+            health_settings,
+            {
+                let shutdown = shutdown.clone();
+                async move { shutdown.requested().await }
+            },
+        ));
         let reflection_v1 = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(queuecall_proto::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -319,7 +322,7 @@ impl Application {
             Arc::clone(&display),
             Arc::clone(&queue),
             clock,
-            shutdown.stopping(),
+            health.readiness(),
         );
         if let Some(callback) = sms_status {
             http_state = http_state.with_sms_status(callback);
@@ -356,6 +359,9 @@ impl Application {
             .await
             .context("the gRPC server failed");
         shutdown.shutdown();
+        if let Err(err) = checking.await {
+            tracing::warn!(error = %err, "health check task ended abnormally");
+        }
         if let Err(err) = end_of_day.await {
             tracing::warn!(error = %err, "end-of-day task ended abnormally");
         }
@@ -420,7 +426,7 @@ async fn open_store(
 /// NOT_SERVING, waits the drain, then resolves.
 async fn stop_in_order(
     shutdown: ShutdownHandle,
-    health: HealthReporter,
+    health: Health,
     drain: Duration,
     display: Arc<Display>,
 ) {
@@ -436,24 +442,7 @@ async fn stop_in_order(
         drain_seconds = drain.as_secs(),
         "stopping: health NOT_SERVING, draining"
     );
-    health
-        .set_service_status("", ServingStatus::NotServing)
-        .await;
-    health
-        .set_service_status(SERVICE_NAME, ServingStatus::NotServing)
-        .await;
-    health
-        .set_service_status(DISPLAY_SERVICE_NAME, ServingStatus::NotServing)
-        .await;
-    health
-        .set_service_status(HISTORY_SERVICE_NAME, ServingStatus::NotServing)
-        .await;
-    health
-        .set_service_status(APPOINTMENT_SERVICE_NAME, ServingStatus::NotServing)
-        .await;
-    health
-        .set_service_status(ADMIN_SERVICE_NAME, ServingStatus::NotServing)
-        .await;
+    health.set(Readiness::Stopping).await;
     tokio::time::sleep(drain).await;
     // Display streams never end by themselves; end them so the server can stop.
     display.close();

@@ -19,8 +19,6 @@ use queuecall_tests::{
 use tonic::transport::Channel;
 
 // The history tests' throwaway PostgreSQL, which a test may stop and start again.
-#[path = "history/own_postgres.rs"]
-mod own_postgres;
 
 macro_rules! suite {
     ($name:ident, $fresh:path) => {
@@ -615,7 +613,7 @@ async fn twenty_concurrent_check_ins_issue_one_ticket(
 /// nothing; once it is back, the retried booking (same key) books once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_records_database_out_of_reach_is_unavailable_and_books_nothing() -> anyhow::Result<()> {
-    let postgres = own_postgres::OwnPostgres::start()?;
+    let postgres = queuecall_tests::OwnPostgres::start()?;
     let records = RecordsSettings::Postgres {
         url: postgres.url(),
         max_connections: 2,

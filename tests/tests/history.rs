@@ -4,9 +4,6 @@
 //! database going down and coming back without an entry lost or doubled. Each test runs on
 //! the embedded and the Redis store, with the records on SQLite and on PostgreSQL.
 
-#[path = "history/own_postgres.rs"]
-mod own_postgres;
-
 use std::time::Duration;
 
 use queuecall::records::RecordsSettings;
@@ -17,8 +14,6 @@ use queuecall_proto::v1::{
 };
 use queuecall_tests::*;
 use tonic::transport::Channel;
-
-use own_postgres::OwnPostgres;
 
 macro_rules! history_suite {
     ($name:ident, $store:expr, $fresh:path) => {

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-
 use crate::domain::{BranchId, DateRange, TicketId, TicketRef, TicketState};
 use crate::error::{QueueError, QueueResult};
 use crate::queue::Queue;

@@ -23,6 +23,7 @@ use tokio::sync::watch;
 use crate::clock::Clock;
 use crate::config::HttpSettings;
 use crate::display::Display;
+use crate::health::Readiness;
 use crate::queue::Queue;
 use crate::sms::callback::StatusCallback;
 
@@ -35,8 +36,9 @@ pub struct HttpState {
     display: Arc<Display>,
     queue: Arc<Queue>,
     clock: Arc<dyn Clock>,
-    /// True once a stop was asked for: `/healthz` answers 503.
-    stopping: watch::Receiver<bool>,
+    /// SERVING or not (a dependency unreachable, or stopping): `/healthz` answers 503 unless
+    /// SERVING.
+    readiness: watch::Receiver<Readiness>,
     /// True once the server closes: the event streams end.
     closing: watch::Receiver<bool>,
     /// `POST /sms/status`, when a provider with a status callback URL is configured.
@@ -44,18 +46,18 @@ pub struct HttpState {
 }
 
 impl HttpState {
-    /// `stopping` turns true when a stop is asked for (the shutdown handle's flag).
+    /// `readiness` is the replica's health ([`crate::health::Health::readiness`]).
     pub fn new(
         display: Arc<Display>,
         queue: Arc<Queue>,
         clock: Arc<dyn Clock>,
-        stopping: watch::Receiver<bool>,
+        readiness: watch::Receiver<Readiness>,
     ) -> Self {
         Self {
             display,
             queue,
             clock,
-            stopping,
+            readiness,
             // Replaced by `HttpServer::serve`; a router built without it never closes streams.
             closing: watch::channel(false).1,
             sms_status: None,
@@ -74,6 +76,7 @@ pub fn router(state: HttpState) -> Router {
     let sms = state.sms_status.clone().map(crate::sms::callback::router);
     let routes = Router::new()
         .route("/healthz", get(routes::healthz))
+        .route("/livez", get(routes::livez))
         .route("/", get(routes::home))
         .route("/display", get(routes::branches))
         .route("/display/{branch}", get(routes::display_page))

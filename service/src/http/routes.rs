@@ -15,14 +15,26 @@ use super::{HttpState, page, sse};
 use crate::domain::BranchId;
 use crate::error::QueueError;
 use crate::hall::Branch;
+use crate::health::Readiness;
 
-/// `GET /healthz`: 200 `ok` while serving, 503 once a stop was asked for.
-pub async fn healthz(State(state): State<HttpState>) -> (StatusCode, &'static str) {
-    if *state.stopping.borrow() {
-        (StatusCode::SERVICE_UNAVAILABLE, "stopping\n")
-    } else {
-        (StatusCode::OK, "ok\n")
+/// `GET /healthz`: 200 `ok` while serving; 503 once a stop was asked for or while the live
+/// store or the records database does not answer (the body says which).
+pub async fn healthz(State(state): State<HttpState>) -> (StatusCode, String) {
+    let readiness = state.readiness.borrow().clone();
+    match readiness {
+        Readiness::Serving => (StatusCode::OK, "ok\n".to_owned()),
+        Readiness::Stopping => (StatusCode::SERVICE_UNAVAILABLE, "stopping\n".to_owned()),
+        Readiness::Unreachable(why) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("unreachable: {why}\n"),
+        ),
     }
+}
+
+/// `GET /livez`: 200 while the process serves HTTP at all (a liveness probe; Redis or the
+/// records database being down is `/healthz`'s business, not a reason to restart).
+pub async fn livez() -> (StatusCode, &'static str) {
+    (StatusCode::OK, "alive\n")
 }
 
 /// `GET /`: the list of display pages.
