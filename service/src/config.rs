@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use figment::Figment;
-use figment::providers::{Env, Format, Toml, Yaml};
+use figment::providers::{Env, Format, Serialized, Toml, Yaml};
 use serde::Deserialize;
 
 pub use crate::display::DisplaySettings;
@@ -23,7 +23,7 @@ pub const CONFIG_ENV: &str = "QUEUECALL_CONFIG";
 pub const ENV_PREFIX: &str = "QUEUECALL_";
 /// Top-level keys an environment variable may set; other `QUEUECALL_*` variables (such as
 /// `QUEUECALL_CONFIG`, or ones meant for `queuecallctl`) are not configuration of the service.
-const SECTIONS: [&str; 9] = [
+const SECTIONS: [&str; 10] = [
     "grpc",
     "display",
     "http",
@@ -33,6 +33,28 @@ const SECTIONS: [&str; 9] = [
     "log",
     "shutdown",
     "sms",
+    "health",
+];
+
+/// Settings that are text even where they look like numbers (a sender `+8610…`, an all-digit
+/// token or key): the environment layer takes them as written.
+const TEXT_KEYS: &[&str] = &[
+    "grpc.host",
+    "http.host",
+    "store.url",
+    "store.key_prefix",
+    "store.path",
+    "records.url",
+    "records.path",
+    "records.id_hash_key",
+    "hall_file",
+    "log.filter",
+    "sms.base_url",
+    "sms.account_sid",
+    "sms.auth_token",
+    "sms.from",
+    "sms.messaging_service_sid",
+    "sms.status_callback_url",
 ];
 
 /// Everything the service reads at start-up.
@@ -256,7 +278,13 @@ impl Settings {
             let section = key.as_str().split('.').next().unwrap_or_default();
             SECTIONS.iter().any(|s| s.eq_ignore_ascii_case(section))
         });
-        Ok(figment.merge(env))
+        figment = figment.merge(env.clone().ignore(TEXT_KEYS));
+        // The environment layer reads values as data: `+8610…` would become the number 8610…
+        // and an all-digit token would lose its leading zeros. These keys are text, as set.
+        for (key, value) in env.only(TEXT_KEYS).iter() {
+            figment = figment.merge(Serialized::global(key.as_str(), value));
+        }
+        Ok(figment)
     }
 }
 

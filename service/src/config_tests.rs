@@ -197,6 +197,46 @@ fn sms_provider_reads_file_and_environment_and_never_prints_the_token() {
     });
 }
 
+/// The environment reads values as data: `+8610…` would be the number 8610…, an all-digit
+/// token a number. Text settings take them as text (and the sender its `+`).
+#[test]
+fn numbers_in_the_environment_are_text_where_text_is_meant() {
+    Jail::expect_with(|jail| {
+        jail.set_env("QUEUECALL_SMS__ACCOUNT_SID", "12345");
+        jail.set_env("QUEUECALL_SMS__AUTH_TOKEN", "0987654321");
+        jail.set_env("QUEUECALL_SMS__FROM", "+861012345678");
+        jail.set_env("QUEUECALL_STORE__URL", "redis://127.0.0.1:6379");
+        jail.set_env("QUEUECALL_STORE__KEY_PREFIX", "2026");
+        jail.set_env(
+            "QUEUECALL_RECORDS__ID_HASH_KEY",
+            "12345678901234567890123456789012",
+        );
+        jail.set_env("QUEUECALL_HEALTH__CHECK_MS", "250");
+        let settings = load(None)?;
+        assert_eq!(settings.health.check_ms, 250);
+        let provider = settings
+            .sms
+            .provider()
+            .map_err(figment::Error::from)?
+            .expect("a provider");
+        assert_eq!(provider.account_sid, "12345");
+        assert_eq!(provider.auth_token.expose(), "0987654321");
+        assert_eq!(
+            provider.from,
+            super::super::sms::settings::SmsFrom::Number("+861012345678".to_owned())
+        );
+        assert_eq!(
+            settings.store,
+            StoreSettings::Redis {
+                url: "redis://127.0.0.1:6379".to_owned(),
+                key_prefix: "2026".to_owned()
+            }
+        );
+        assert!(settings.records.id_hash_key.is_some());
+        Ok(())
+    });
+}
+
 #[test]
 fn sms_templates_per_branch_and_kind_come_from_the_file() {
     Jail::expect_with(|jail| {

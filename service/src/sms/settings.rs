@@ -114,7 +114,18 @@ impl SmsSettings {
             .filter(|t| !t.expose().is_empty())
             .ok_or("sms.auth_token is required with sms.account_sid")?;
         let from = match (&self.from, &self.messaging_service_sid) {
-            (Some(number), None) => SmsFrom::Number(number.clone()),
+            (Some(number), None) => {
+                let digits = number.strip_prefix('+').unwrap_or_default();
+                let e164 = (8..=15).contains(&digits.len())
+                    && !digits.starts_with('0')
+                    && digits.bytes().all(|b| b.is_ascii_digit());
+                if !e164 {
+                    return Err(format!(
+                        "sms.from '{number}' must be a number in E.164 form: + and 8 to 15 digits"
+                    ));
+                }
+                SmsFrom::Number(number.clone())
+            }
             (None, Some(service)) => SmsFrom::MessagingService(service.clone()),
             _ => {
                 return Err(
@@ -175,6 +186,14 @@ mod tests {
             ..configured()
         };
         assert!(both.provider().is_err());
+        for bad in ["15005550006", "+0123456789", "+1500555", "+1 500 555 0006"] {
+            let not_e164 = SmsSettings {
+                from: Some(bad.to_owned()),
+                ..configured()
+            };
+            let err = not_e164.provider().expect_err(bad);
+            assert!(err.contains("sms.from") && err.contains("E.164"), "{err}");
+        }
     }
 
     #[test]
