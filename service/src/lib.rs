@@ -13,6 +13,7 @@ pub mod hall;
 pub mod health;
 pub mod history;
 pub mod http;
+pub mod metrics;
 pub mod queue;
 pub mod records;
 pub mod sms;

@@ -13,6 +13,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::health::{self, Health, HealthSettings, Readiness};
+use crate::metrics::Metrics;
+use crate::metrics::layer::GrpcMetricsLayer;
 use anyhow::Context;
 use queuecall_proto::v1::admin_service_server::{
     AdminServiceServer, SERVICE_NAME as ADMIN_SERVICE_NAME,
@@ -327,6 +329,8 @@ impl Application {
         if let Some(callback) = sms_status {
             http_state = http_state.with_sms_status(callback);
         }
+        let metrics = Arc::new(Metrics::new());
+        http_state = http_state.with_metrics(Arc::clone(&metrics), records.clone());
         // The HTTP server closes when the gRPC one does: after the drain that follows a stop.
         let http_closing = {
             let shutdown = shutdown.clone();
@@ -338,6 +342,7 @@ impl Application {
         let http_served = tokio::spawn(http.serve(http_state, http_closing));
         tracing::info!(grpc = %addr, "serving");
         let served = tonic::transport::Server::builder()
+            .layer(GrpcMetricsLayer::new(Arc::clone(&metrics)))
             .add_service(health_service)
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)
@@ -348,7 +353,7 @@ impl Application {
             .add_service(AppointmentServiceServer::new(AppointmentApi::new(
                 appointments,
             )))
-            .add_service(QueueServiceServer::new(QueueApi::new(queue)))
+            .add_service(QueueServiceServer::new(QueueApi::new(queue, metrics)))
             .add_service(DisplayServiceServer::new(DisplayApi::new(Arc::clone(
                 &display,
             ))))

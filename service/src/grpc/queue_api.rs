@@ -11,6 +11,7 @@ use tonic::{Request, Response, Status};
 use super::{convert, parse};
 use crate::domain::{BranchId, WindowCommand, WindowNo};
 use crate::error::{QueueError, QueueResult};
+use crate::metrics::{Finished, Metrics};
 use crate::queue::{Queue, WindowStep};
 
 type Answer<T> = Result<Response<T>, Status>;
@@ -19,11 +20,12 @@ type Answer<T> = Result<Response<T>, Status>;
 #[derive(Clone)]
 pub struct QueueApi {
     queue: Arc<Queue>,
+    metrics: Arc<Metrics>,
 }
 
 impl QueueApi {
-    pub fn new(queue: Arc<Queue>) -> Self {
-        Self { queue }
+    pub fn new(queue: Arc<Queue>, metrics: Arc<Metrics>) -> Self {
+        Self { queue, metrics }
     }
 
     /// Sets a window's state and answers it with its layout.
@@ -52,6 +54,13 @@ impl QueueApi {
     ) -> QueueResult<pb::Ticket> {
         let (branch, window) = parse::at_window(branch_id, window)?;
         let info = self.queue.window_step(&branch, window, step).await?;
+        match step {
+            WindowStep::Complete => self.metrics.finished(&branch, &info.ticket, Finished::Done),
+            WindowStep::NoShow => self
+                .metrics
+                .finished(&branch, &info.ticket, Finished::NoShow),
+            WindowStep::Recall | WindowStep::Start => {}
+        }
         Ok(convert::ticket_info(&info))
     }
 }
@@ -65,6 +74,9 @@ impl QueueService for QueueApi {
     ) -> Answer<pb::TakeTicketResponse> {
         let (branch, new) = parse::take_ticket(request.get_ref())?;
         let (info, replayed) = self.queue.take_ticket(&branch, new).await?;
+        if !replayed {
+            self.metrics.issued(&branch, &info.ticket.service);
+        }
         Ok(Response::new(pb::TakeTicketResponse {
             ticket: Some(convert::ticket_info(&info)),
             replayed,
@@ -110,6 +122,8 @@ impl QueueService for QueueApi {
     ) -> Answer<pb::CancelTicketResponse> {
         let ticket = parse::ticket(&request.get_ref().ticket_id)?;
         let info = self.queue.cancel_ticket(ticket).await?;
+        self.metrics
+            .finished(&info.ticket.id.branch, &info.ticket, Finished::Cancelled);
         Ok(Response::new(pb::CancelTicketResponse {
             ticket: Some(convert::ticket_info(&info)),
         }))
@@ -181,6 +195,9 @@ impl QueueService for QueueApi {
         let (branch, window) =
             parse::at_window(&request.get_ref().branch_id, request.get_ref().window)?;
         let called = self.queue.call_next(&branch, window).await?;
+        if let Some(info) = &called {
+            self.metrics.called(&branch, &info.ticket);
+        }
         Ok(Response::new(pb::CallNextResponse {
             ticket: called.as_ref().map(convert::ticket_info),
         }))
@@ -195,6 +212,7 @@ impl QueueService for QueueApi {
         let (branch, window) = parse::at_window(&req.branch_id, req.window)?;
         let ticket = parse::ticket(&req.ticket_id)?;
         let info = self.queue.call_ticket(&branch, window, ticket).await?;
+        self.metrics.called(&branch, &info.ticket);
         Ok(Response::new(pb::CallTicketResponse {
             ticket: Some(convert::ticket_info(&info)),
         }))

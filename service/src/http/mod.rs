@@ -24,7 +24,9 @@ use crate::clock::Clock;
 use crate::config::HttpSettings;
 use crate::display::Display;
 use crate::health::Readiness;
+use crate::metrics::Metrics;
 use crate::queue::Queue;
+use crate::records::Db;
 use crate::sms::callback::StatusCallback;
 
 pub use error::{HttpError, status_of};
@@ -43,6 +45,8 @@ pub struct HttpState {
     closing: watch::Receiver<bool>,
     /// `POST /sms/status`, when a provider with a status callback URL is configured.
     sms_status: Option<StatusCallback>,
+    /// `GET /metrics`: the metrics and the records database the outbox counts come from.
+    metrics: Option<(Arc<Metrics>, Db)>,
 }
 
 impl HttpState {
@@ -61,7 +65,14 @@ impl HttpState {
             // Replaced by `HttpServer::serve`; a router built without it never closes streams.
             closing: watch::channel(false).1,
             sms_status: None,
+            metrics: None,
         }
+    }
+
+    /// Serves `GET /metrics` too.
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>, records: Db) -> Self {
+        self.metrics = Some((metrics, records));
+        self
     }
 
     /// Serves the SMS provider's delivery-status callback too.
@@ -77,6 +88,7 @@ pub fn router(state: HttpState) -> Router {
     let routes = Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/livez", get(routes::livez))
+        .route("/metrics", get(routes::metrics))
         .route("/", get(routes::home))
         .route("/display", get(routes::branches))
         .route("/display/{branch}", get(routes::display_page))

@@ -37,6 +37,23 @@ pub async fn livez() -> (StatusCode, &'static str) {
     (StatusCode::OK, "alive\n")
 }
 
+/// `GET /metrics`: Prometheus text (see [`crate::metrics`]); 404 when not served.
+pub async fn metrics(State(state): State<HttpState>) -> Response {
+    let Some((metrics, records)) = state.metrics.as_ref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let readiness = state.readiness.borrow().clone();
+    let text = metrics.render(&state.queue, records, &readiness).await;
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
+}
+
 /// `GET /`: the list of display pages.
 pub async fn home() -> Redirect {
     Redirect::to("/display")

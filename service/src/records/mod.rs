@@ -21,6 +21,7 @@ macro_rules! with_pool {
 
 pub mod appointments;
 mod db;
+pub mod gauges;
 pub mod history;
 pub mod layout;
 pub mod outbox;
