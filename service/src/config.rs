@@ -49,6 +49,7 @@ const TEXT_KEYS: &[&str] = &[
     "records.id_hash_key",
     "hall_file",
     "log.filter",
+    "log.otlp_endpoint",
     "sms.base_url",
     "sms.account_sid",
     "sms.auth_token",
@@ -213,6 +214,9 @@ pub struct LogSettings {
     pub format: LogFormat,
     /// A `tracing` filter such as `info` or `info,queuecall=debug`; `RUST_LOG` overrides it.
     pub filter: String,
+    /// An OpenTelemetry collector's OTLP/gRPC endpoint (`http://otel-collector:4317`): the
+    /// spans (one per RPC and store call) are exported there too. None: no export.
+    pub otlp_endpoint: Option<String>,
 }
 
 impl Default for LogSettings {
@@ -220,6 +224,7 @@ impl Default for LogSettings {
         Self {
             format: LogFormat::Pretty,
             filter: "info".to_owned(),
+            otlp_endpoint: None,
         }
     }
 }

@@ -66,7 +66,13 @@ async fn main() -> ExitCode {
 
 async fn run(args: Args) -> anyhow::Result<()> {
     let settings = Settings::load(args.config.as_deref())?;
-    queuecall::telemetry::init(&settings.log)?;
+    let telemetry = queuecall::telemetry::init(&settings.log)?;
+    let result = serve_or_command(args, settings).await;
+    telemetry.shutdown();
+    result
+}
+
+async fn serve_or_command(args: Args, settings: Settings) -> anyhow::Result<()> {
     match args.command {
         Some(Command::Migrate) => return migrate(&settings).await,
         Some(Command::Hall(HallCommand::Apply { file })) => {
