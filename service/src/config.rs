@@ -40,6 +40,8 @@ const SECTIONS: [&str; 10] = [
 /// token or key): the environment layer takes them as written.
 const TEXT_KEYS: &[&str] = &[
     "grpc.host",
+    "grpc.tls_cert",
+    "grpc.tls_key",
     "http.host",
     "store.url",
     "store.key_prefix",
@@ -88,6 +90,9 @@ pub struct GrpcSettings {
     pub host: String,
     /// 0 lets the system pick a free port.
     pub port: u16,
+    /// TLS: the certificate chain (PEM) and its private key (PEM), both or neither.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
 }
 
 impl Default for GrpcSettings {
@@ -95,7 +100,30 @@ impl Default for GrpcSettings {
         Self {
             host: "127.0.0.1".to_owned(),
             port: 50051,
+            tls_cert: None,
+            tls_key: None,
         }
+    }
+}
+
+impl GrpcSettings {
+    /// The server's TLS identity read from `tls_cert` and `tls_key`; none without them.
+    pub fn tls(&self) -> anyhow::Result<Option<tonic::transport::ServerTlsConfig>> {
+        let (cert, key) = match (&self.tls_cert, &self.tls_key) {
+            (None, None) => return Ok(None),
+            (Some(cert), Some(key)) => (cert, key),
+            _ => bail!("grpc.tls_cert and grpc.tls_key go together: set both or neither"),
+        };
+        let read = |what: &str, path: &Path| {
+            std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))
+        };
+        let identity = tonic::transport::Identity::from_pem(
+            read("grpc.tls_cert", cert)?,
+            read("grpc.tls_key", key)?,
+        );
+        Ok(Some(
+            tonic::transport::ServerTlsConfig::new().identity(identity),
+        ))
     }
 }
 

@@ -31,6 +31,7 @@ use queuecall_proto::v1::history_service_server::{
 use queuecall_proto::v1::queue_service_server::{QueueServiceServer, SERVICE_NAME};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tonic::transport::ServerTlsConfig;
 use tonic::transport::server::TcpIncoming;
 
 use crate::admin::Admin;
@@ -85,6 +86,8 @@ impl ShutdownHandle {
 pub struct Application {
     listener: TcpListener,
     addr: SocketAddr,
+    /// TLS on the gRPC listener, when a certificate is configured.
+    tls: Option<ServerTlsConfig>,
     http: HttpServer,
     clock: Arc<dyn Clock>,
     queue: Arc<Queue>,
@@ -130,6 +133,7 @@ impl Application {
             store,
             Arc::clone(&clock),
         ));
+        let tls = settings.grpc.tls()?;
         let host = settings.grpc.host.as_str();
         let listener = TcpListener::bind((host, settings.grpc.port))
             .await
@@ -155,6 +159,7 @@ impl Application {
         );
         Ok(Self {
             listener,
+            tls,
             addr,
             http,
             clock,
@@ -222,6 +227,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let Self {
             listener,
+            tls,
             addr,
             http,
             clock,
@@ -341,7 +347,13 @@ impl Application {
         };
         let http_served = tokio::spawn(http.serve(http_state, http_closing));
         tracing::info!(grpc = %addr, "serving");
-        let served = tonic::transport::Server::builder()
+        let mut server = tonic::transport::Server::builder();
+        if let Some(tls) = tls {
+            server = server
+                .tls_config(tls)
+                .context("the gRPC TLS certificate or key is not usable")?;
+        }
+        let served = server
             .layer(GrpcMetricsLayer::new(Arc::clone(&metrics)))
             .add_service(health_service)
             .add_service(reflection_v1)
