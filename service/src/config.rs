@@ -23,7 +23,7 @@ pub const CONFIG_ENV: &str = "QUEUECALL_CONFIG";
 pub const ENV_PREFIX: &str = "QUEUECALL_";
 /// Top-level keys an environment variable may set; other `QUEUECALL_*` variables (such as
 /// `QUEUECALL_CONFIG`, or ones meant for `queuecallctl`) are not configuration of the service.
-const SECTIONS: [&str; 10] = [
+const SECTIONS: [&str; 11] = [
     "grpc",
     "display",
     "http",
@@ -34,6 +34,7 @@ const SECTIONS: [&str; 10] = [
     "shutdown",
     "sms",
     "health",
+    "rate_limits",
 ];
 
 /// Settings that are text even where they look like numbers (a sender `+8610…`, an all-digit
@@ -80,6 +81,8 @@ pub struct Settings {
     pub sms: SmsSettings,
     /// How often the live store and the records database are checked for health.
     pub health: crate::health::HealthSettings,
+    /// Rate limits on TakeTicket and BookAppointment.
+    pub rate_limits: crate::throttle::ThrottleSettings,
 }
 
 /// Where the gRPC server listens.

@@ -15,6 +15,7 @@ use std::time::Duration;
 use crate::health::{self, Health, HealthSettings, Readiness};
 use crate::metrics::Metrics;
 use crate::metrics::layer::GrpcMetricsLayer;
+use crate::throttle::Throttle;
 use anyhow::Context;
 use queuecall_proto::v1::admin_service_server::{
     AdminServiceServer, SERVICE_NAME as ADMIN_SERVICE_NAME,
@@ -88,6 +89,8 @@ pub struct Application {
     addr: SocketAddr,
     /// TLS on the gRPC listener, when a certificate is configured.
     tls: Option<ServerTlsConfig>,
+    /// Rate limits on TakeTicket and BookAppointment.
+    throttle: Arc<Throttle>,
     http: HttpServer,
     clock: Arc<dyn Clock>,
     queue: Arc<Queue>,
@@ -134,6 +137,11 @@ impl Application {
             Arc::clone(&clock),
         ));
         let tls = settings.grpc.tls()?;
+        let throttle = Arc::new(Throttle::new(
+            settings.rate_limits.clone(),
+            &settings.store,
+            id_hasher.clone(),
+        )?);
         let host = settings.grpc.host.as_str();
         let listener = TcpListener::bind((host, settings.grpc.port))
             .await
@@ -160,6 +168,7 @@ impl Application {
         Ok(Self {
             listener,
             tls,
+            throttle,
             addr,
             http,
             clock,
@@ -228,6 +237,7 @@ impl Application {
         let Self {
             listener,
             tls,
+            throttle,
             addr,
             http,
             clock,
@@ -364,8 +374,14 @@ impl Application {
             ))))
             .add_service(AppointmentServiceServer::new(AppointmentApi::new(
                 appointments,
+                Arc::clone(&throttle),
+                Arc::clone(queue.clock()),
             )))
-            .add_service(QueueServiceServer::new(QueueApi::new(queue, metrics)))
+            .add_service(QueueServiceServer::new(QueueApi::new(
+                queue,
+                metrics,
+                Arc::clone(&throttle),
+            )))
             .add_service(DisplayServiceServer::new(DisplayApi::new(Arc::clone(
                 &display,
             ))))

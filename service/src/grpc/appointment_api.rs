@@ -11,10 +11,12 @@ use tonic::{Request, Response, Status};
 
 use super::appointment_convert as convert;
 use super::convert::ticket_info;
-use super::parse;
+use super::{parse, status};
 use crate::appointments::Appointments;
 use crate::booking::SlotId;
+use crate::clock::Clock;
 use crate::records::appointments::Appointment;
+use crate::throttle::{Limit, Throttle};
 
 type Answer<T> = Result<Response<T>, Status>;
 
@@ -22,11 +24,21 @@ type Answer<T> = Result<Response<T>, Status>;
 #[derive(Clone)]
 pub struct AppointmentApi {
     appointments: Arc<Appointments>,
+    throttle: Arc<Throttle>,
+    clock: Arc<dyn Clock>,
 }
 
 impl AppointmentApi {
-    pub fn new(appointments: Arc<Appointments>) -> Self {
-        Self { appointments }
+    pub fn new(
+        appointments: Arc<Appointments>,
+        throttle: Arc<Throttle>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            appointments,
+            throttle,
+            clock,
+        }
     }
 
     fn wire(&self, appointment: &Appointment) -> pb::Appointment {
@@ -58,6 +70,18 @@ impl AppointmentService for AppointmentApi {
         request: Request<pb::BookAppointmentRequest>,
     ) -> Answer<pb::BookAppointmentResponse> {
         let input = convert::book(request.get_ref())?;
+        let now = self.clock.now();
+        let person = self.throttle.person(&input.resident_id);
+        self.throttle
+            .check(Limit::BookPerPerson, &person, now)
+            .await
+            .map_err(status::throttled)?;
+        if let Some(peer) = request.remote_addr() {
+            self.throttle
+                .check(Limit::BookPerClient, &peer.ip().to_string(), now)
+                .await
+                .map_err(status::throttled)?;
+        }
         let booked = self.appointments.book(input).await?;
         Ok(Response::new(pb::BookAppointmentResponse {
             appointment: Some(self.wire(&booked.appointment)),

@@ -8,11 +8,12 @@ use queuecall_proto::v1 as pb;
 use queuecall_proto::v1::queue_service_server::QueueService;
 use tonic::{Request, Response, Status};
 
-use super::{convert, parse};
+use super::{convert, parse, status};
 use crate::domain::{BranchId, WindowCommand, WindowNo};
 use crate::error::{QueueError, QueueResult};
 use crate::metrics::{Finished, Metrics};
 use crate::queue::{Queue, WindowStep};
+use crate::throttle::{Limit, Throttle};
 
 type Answer<T> = Result<Response<T>, Status>;
 
@@ -21,11 +22,16 @@ type Answer<T> = Result<Response<T>, Status>;
 pub struct QueueApi {
     queue: Arc<Queue>,
     metrics: Arc<Metrics>,
+    throttle: Arc<Throttle>,
 }
 
 impl QueueApi {
-    pub fn new(queue: Arc<Queue>, metrics: Arc<Metrics>) -> Self {
-        Self { queue, metrics }
+    pub fn new(queue: Arc<Queue>, metrics: Arc<Metrics>, throttle: Arc<Throttle>) -> Self {
+        Self {
+            queue,
+            metrics,
+            throttle,
+        }
     }
 
     /// Sets a window's state and answers it with its layout.
@@ -73,6 +79,19 @@ impl QueueService for QueueApi {
         request: Request<pb::TakeTicketRequest>,
     ) -> Answer<pb::TakeTicketResponse> {
         let (branch, new) = parse::take_ticket(request.get_ref())?;
+        let now = self.queue.clock().now();
+        if let Some(phone) = &new.phone {
+            self.throttle
+                .check(Limit::TakeTicketPerPhone, phone.digits(), now)
+                .await
+                .map_err(status::throttled)?;
+        }
+        if let Some(peer) = request.remote_addr() {
+            self.throttle
+                .check(Limit::TakeTicketPerClient, &peer.ip().to_string(), now)
+                .await
+                .map_err(status::throttled)?;
+        }
         let (info, replayed) = self.queue.take_ticket(&branch, new).await?;
         if !replayed {
             self.metrics.issued(&branch, &info.ticket.service);

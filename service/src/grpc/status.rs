@@ -19,6 +19,17 @@ pub fn code(err: &QueueError) -> Code {
     }
 }
 
+/// RESOURCE_EXHAUSTED for a call over a rate limit, with the retry hint in the message and as
+/// a `google.rpc.RetryInfo` detail.
+pub fn throttled(refused: crate::throttle::Refused) -> Status {
+    use tonic_types::{ErrorDetails, StatusExt};
+    Status::with_error_details(
+        Code::ResourceExhausted,
+        refused.message,
+        ErrorDetails::with_retry_info(Some(refused.retry_after)),
+    )
+}
+
 /// The status a caller receives for `err`.
 pub fn to_status(err: QueueError) -> Status {
     match &err {

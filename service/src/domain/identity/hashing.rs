@@ -35,8 +35,14 @@ impl IdHasher {
 
     /// The hash of the number's 18 characters (check character upper-case).
     pub fn hash(&self, id: &ResidentId) -> String {
+        self.hash_text(id.clear())
+    }
+
+    /// The hash of any other personal text kept as a key (a phone number in a rate-limit
+    /// counter, say).
+    pub fn hash_text(&self, text: &str) -> String {
         let mut mac = self.keyed.clone();
-        mac.update(id.clear().as_bytes());
+        mac.update(text.as_bytes());
         mac.finalize()
             .into_bytes()
             .iter()
