@@ -119,6 +119,25 @@ impl Hall {
             .advance(chrono::Duration::from_std(by).unwrap_or_default());
     }
 
+    /// The last error (or reason) recorded on a subject's reminder.
+    async fn last_error(&self, subject: &str) -> anyhow::Result<Option<String>> {
+        let sql = "SELECT last_error FROM sms_outbox WHERE subject = $1";
+        Ok(match &self.db {
+            Db::Postgres(pool) => {
+                sqlx::query_scalar(sql)
+                    .bind(subject)
+                    .fetch_one(pool)
+                    .await?
+            }
+            Db::Sqlite(pool) => {
+                sqlx::query_scalar(sql)
+                    .bind(subject)
+                    .fetch_one(pool)
+                    .await?
+            }
+        })
+    }
+
     /// (state, attempts, provider_sid, error_code) of a subject's reminder.
     async fn row(
         &self,
@@ -289,9 +308,11 @@ async fn an_ambiguous_time_out_found_sent_is_not_resent(
 async fn a_number_gets_one_reminder_a_minute(database: TestDatabase) -> anyhow::Result<()> {
     let hall = Hall::new(&database, start_of_test_day()).await?;
     for subject in ["t1", "t2", "t3"] {
-        hall.enqueue(subject, SmsKind::Called, PHONE).await?;
+        hall.enqueue(subject, SmsKind::BookingConfirmed, PHONE)
+            .await?;
     }
-    hall.enqueue("t4", SmsKind::Called, "13912340000").await?;
+    hall.enqueue("t4", SmsKind::BookingConfirmed, "13912340000")
+        .await?;
     let sender = FakeSender::scripted([]);
     let worker = hall.worker(Arc::clone(&sender), quick());
     assert_eq!(worker.run_once().await?, 4);
@@ -308,6 +329,61 @@ async fn a_number_gets_one_reminder_a_minute(database: TestDatabase) -> anyhow::
         let (state, attempts, _, _) = hall.row(subject).await?;
         assert_eq!((state.as_str(), attempts), ("sent", 1), "{subject}");
     }
+    Ok(())
+}
+
+async fn called_right_after_turn_near_goes_at_once(database: TestDatabase) -> anyhow::Result<()> {
+    let hall = Hall::new(&database, start_of_test_day()).await?;
+    hall.enqueue("t1", SmsKind::TurnNear, PHONE).await?;
+    let sender = FakeSender::scripted([]);
+    let worker = hall.worker(Arc::clone(&sender), quick());
+    assert_eq!(worker.run_once().await?, 1);
+    hall.advance(Duration::from_secs(5));
+    hall.enqueue("t1#1", SmsKind::Called, PHONE).await?;
+    assert_eq!(worker.run_once().await?, 1);
+    assert_eq!(sender.total(), 2, "not held by the per-minute limit");
+    let (state, attempts, _, _) = hall.row("t1#1").await?;
+    assert_eq!((state.as_str(), attempts), ("sent", 1));
+    Ok(())
+}
+
+async fn an_urgent_reminder_over_the_hour_limit_is_cancelled_not_postponed(
+    database: TestDatabase,
+) -> anyhow::Result<()> {
+    let hall = Hall::new(&database, start_of_test_day()).await?;
+    let sender = FakeSender::scripted([]);
+    let worker = hall.worker(Arc::clone(&sender), quick());
+    // Five urgent sends in the hour (the default per-hour limit), a minute apart.
+    for n in 1..=5 {
+        hall.enqueue(&format!("t{n}#1"), SmsKind::Called, PHONE)
+            .await?;
+        assert_eq!(worker.run_once().await?, 1);
+        hall.advance(Duration::from_secs(61));
+    }
+    assert_eq!(sender.total(), 5);
+    hall.enqueue("t6", SmsKind::TurnNear, PHONE).await?;
+    hall.enqueue("appt-1@s1", SmsKind::BookingConfirmed, PHONE)
+        .await?;
+    assert_eq!(worker.run_once().await?, 2);
+    assert_eq!(sender.total(), 5, "nothing more sent");
+    let (state, attempts, _, _) = hall.row("t6").await?;
+    assert_eq!(state, "cancelled");
+    assert_eq!(
+        hall.last_error("t6").await?.as_deref(),
+        Some("per-number limit")
+    );
+    let (state, _, _, _) = hall.row("appt-1@s1").await?;
+    assert_eq!(state, "pending", "a non-urgent one is postponed");
+    assert_eq!(
+        hall.last_error("appt-1@s1").await?.as_deref(),
+        Some("per-number limit")
+    );
+    assert!(attempts <= 1);
+    // An hour after the first send the non-urgent one goes.
+    hall.advance(Duration::from_secs(3600));
+    worker.run_once().await?;
+    assert_eq!(hall.row("appt-1@s1").await?.0, "sent");
+    assert_eq!(hall.row("t6").await?.0, "cancelled");
     Ok(())
 }
 
@@ -387,6 +463,8 @@ on_both_engines!(
     an_ambiguous_time_out_found_sent_is_not_resent,
     a_number_gets_one_reminder_a_minute,
     quiet_hours_postpone_a_non_urgent_reminder_only,
+    called_right_after_turn_near_goes_at_once,
+    an_urgent_reminder_over_the_hour_limit_is_cancelled_not_postponed,
     an_appointment_reminder_is_checked_again_at_send_time,
     an_ambiguous_last_attempt_is_asked_about_not_resent,
 );

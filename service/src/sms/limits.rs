@@ -1,6 +1,11 @@
 //! When a reminder may go out: per-number limits (counted over what was sent to the number)
-//! and quiet hours in the branch's time zone for non-urgent kinds. Both postpone a reminder,
-//! never drop it. Pure functions of the instants given; the worker reads them from the outbox.
+//! and quiet hours in the branch's time zone for non-urgent kinds. Pure functions of the
+//! instants given; the worker reads them from the outbox.
+//!
+//! A non-urgent reminder is postponed, never dropped. An urgent one (turn near, called) is
+//! never held by quiet hours nor by the per-minute limit (a late "called" is useless), but it
+//! still counts in every window; over the per-hour or per-day limit it is not postponed but
+//! cancelled (late turn information would be wrong): see [`LimitSettings::verdict`].
 
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -32,10 +37,37 @@ impl Default for LimitSettings {
     }
 }
 
+/// Why a reminder may not go out now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limited {
+    /// A non-urgent reminder: it may go out at this instant.
+    Until(DateTime<Utc>),
+    /// An urgent reminder over the per-hour or per-day limit: it must not go out late.
+    Over,
+}
+
 impl LimitSettings {
     /// The longest window a limit counts over: how far back the sends must be read.
     pub fn lookback(&self) -> Duration {
         Duration::days(1)
+    }
+
+    /// What the per-number limits say of a reminder to a number that was sent to at `sent`:
+    /// `None` when it may go out `now`.
+    pub fn verdict(
+        &self,
+        sent: &[DateTime<Utc>],
+        now: DateTime<Utc>,
+        urgent: bool,
+    ) -> Option<Limited> {
+        if urgent {
+            let windows = [
+                (self.per_hour, Duration::hours(1)),
+                (self.per_day, Duration::days(1)),
+            ];
+            return Self::until(&windows, sent, now).map(|_| Limited::Over);
+        }
+        self.limited_until(sent, now).map(Limited::Until)
     }
 
     /// When a reminder to a number that was sent to at `sent` may go out, if not `now`: the
@@ -45,22 +77,34 @@ impl LimitSettings {
         sent: &[DateTime<Utc>],
         now: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
-        let mut sent = sent.to_vec();
-        sent.sort();
-        [
+        let windows = [
             (self.per_minute, Duration::minutes(1)),
             (self.per_hour, Duration::hours(1)),
             (self.per_day, Duration::days(1)),
-        ]
-        .into_iter()
-        .filter(|(limit, _)| *limit > 0)
-        .filter_map(|(limit, window)| {
-            let inside: Vec<_> = sent.iter().filter(|at| **at > now - window).collect();
-            let over = inside.len().checked_sub(limit as usize)?;
-            // The sends up to index `over` must leave the window for one more to fit.
-            Some(*inside[over] + window)
-        })
-        .max()
+        ];
+        Self::until(&windows, sent, now)
+    }
+
+    /// The first instant at which each of `windows` (limit, length; limit 0: none) holds
+    /// fewer of `sent` than its limit, if `now` is not one.
+    fn until(
+        windows: &[(u32, Duration)],
+        sent: &[DateTime<Utc>],
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        let mut sent = sent.to_vec();
+        sent.sort();
+        windows
+            .iter()
+            .copied()
+            .filter(|(limit, _)| *limit > 0)
+            .filter_map(|(limit, window)| {
+                let inside: Vec<_> = sent.iter().filter(|at| **at > now - window).collect();
+                let over = inside.len().checked_sub(limit as usize)?;
+                // The sends up to index `over` must leave the window for one more to fit.
+                Some(*inside[over] + window)
+            })
+            .max()
     }
 
     /// The end of the quiet hours `now` falls in (in zone `tz`), if it falls in them.
@@ -132,6 +176,24 @@ mod tests {
         );
         let four = &hour[..4];
         assert_eq!(limits.limited_until(four, now), None);
+    }
+
+    #[test]
+    fn urgent_reminders_pass_the_minute_limit_and_end_over_the_hour_limit() {
+        let limits = LimitSettings::default();
+        let now = at(10, 0);
+        let just = [now - Duration::seconds(20)];
+        assert_eq!(limits.verdict(&just, now, true), None);
+        assert_eq!(
+            limits.verdict(&just, now, false),
+            Some(Limited::Until(now + Duration::seconds(40)))
+        );
+        let hour: Vec<_> = (1..=5).map(|m| now - Duration::minutes(m * 10)).collect();
+        assert_eq!(limits.verdict(&hour, now, true), Some(Limited::Over));
+        assert_eq!(limits.verdict(&hour[..4], now, true), None);
+        let day: Vec<_> = (1..=10).map(|h| now - Duration::hours(h * 2)).collect();
+        assert_eq!(limits.verdict(&day[..9], now, true), None);
+        assert_eq!(limits.verdict(&day, now, true), Some(Limited::Over));
     }
 
     #[test]

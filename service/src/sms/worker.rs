@@ -1,7 +1,7 @@
 //! The outbox worker: every replica runs one. Each round it claims a batch of due reminders
 //! ([`outbox::claim`], which marks the attempt before anything is sent), and for each: holds a
-//! non-urgent one back in the branch's quiet hours and any one over a per-number limit
-//! ([`LimitSettings`]), cancels an appointment-soon reminder whose appointment is no longer
+//! non-urgent one back in the branch's quiet hours or over a per-number limit, cancels an
+//! urgent one over the per-hour or per-day limit ([`LimitSettings::verdict`]), cancels an appointment-soon reminder whose appointment is no longer
 //! booked, asks the provider first when an earlier attempt may have reached it,
 //! sends through the [`Sender`], and records the outcome. Retryable failures come back after
 //! `backoff_base · 2^(attempt − 1)` with full jitter (capped, and not before the provider's
@@ -16,7 +16,7 @@ use chrono_tz::Tz;
 use rand::RngExt;
 use serde::Deserialize;
 
-use super::limits::LimitSettings;
+use super::limits::{LimitSettings, Limited};
 use super::{OutgoingSms, SendOutcome, Sender};
 use crate::clock::Clock;
 use crate::domain::Phone;
@@ -160,12 +160,21 @@ impl Worker {
         }
         let since = now - self.limits.lookback();
         let sent = outbox::recent_sends(&self.db, &row.phone, &row.id, since, now).await?;
-        if let Some(at) = self.limits.limited_until(&sent, now) {
-            tracing::info!(sms = %row.id, to = %to.masked(), until = %at, "sms postponed by the per-number limit");
-            return Ok(Outcome::Postponed {
-                at,
-                reason: "per-number limit".to_owned(),
-            });
+        match self.limits.verdict(&sent, now, row.urgent) {
+            None => {}
+            Some(Limited::Until(at)) => {
+                tracing::info!(sms = %row.id, to = %to.masked(), until = %at, "sms postponed by the per-number limit");
+                return Ok(Outcome::Postponed {
+                    at,
+                    reason: "per-number limit".to_owned(),
+                });
+            }
+            Some(Limited::Over) => {
+                tracing::warn!(sms = %row.id, kind = %row.kind, to = %to.masked(), "urgent sms cancelled by the per-number limit");
+                return Ok(Outcome::Cancelled {
+                    reason: "per-number limit".to_owned(),
+                });
+            }
         }
         let sms = OutgoingSms {
             outbox_id: row.id.clone(),
