@@ -1,6 +1,7 @@
 //! The SMS provider client against a wiremock server playing Twilio: the exact form and basic
 //! auth sent, 429 then success, 500, 21211 never retried, a time-out that leaves the send
-//! ambiguous, a refused connection, and `find_sent` after an ambiguous send.
+//! ambiguous, a refused connection, and `find_sent` after an ambiguous send (paging the list
+//! by number to a message still queued, stopping at the first one older than the attempt).
 
 use std::time::Duration;
 
@@ -264,7 +265,6 @@ async fn find_sent_returns_the_message_with_the_same_body_created_since_the_atte
         .and(path(MESSAGES))
         .and(header("authorization", basic_auth().as_str()))
         .and(query_param("To", "+8613812341234"))
-        .and(query_param("DateSent>", "2026-03-02"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "messages": [
                 message("SM-other", "另一条消息", "Mon, 02 Mar 2026 01:30:05 +0000"),
@@ -292,6 +292,114 @@ async fn find_sent_returns_the_message_with_the_same_body_created_since_the_atte
         Ok(Some(("SM-this".to_owned(), "delivered".to_owned())))
     );
     assert_eq!(later, Ok(None));
+}
+
+fn listed(sid: &str, status: &str, body: &str, created: &str) -> serde_json::Value {
+    json!({"sid": sid, "status": status, "to": "+8613812341234", "body": body,
+           "date_created": created, "date_sent": null, "error_code": null,
+           "error_message": null})
+}
+
+/// Page 2 of the list (its `next_page_uri`), answering `messages`; mounted before page 1.
+async fn second_page(twilio: &MockServer, messages: serde_json::Value, expect: u64) {
+    Mock::given(method("GET"))
+        .and(path(MESSAGES))
+        .and(header("authorization", basic_auth().as_str()))
+        .and(query_param("PageToken", "PA1"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"messages": messages, "next_page_uri": null})),
+        )
+        .expect(expect)
+        .mount(twilio)
+        .await;
+}
+
+fn next_page() -> String {
+    format!("{MESSAGES}?To=%2B8613812341234&PageSize=2&Page=1&PageToken=PA1")
+}
+
+#[tokio::test]
+async fn find_sent_follows_the_pages_to_a_queued_message_without_a_send_date() {
+    let twilio = MockServer::start().await;
+    second_page(
+        &twilio,
+        json!([listed(
+            "SM-queued",
+            "queued",
+            BODY,
+            "Mon, 02 Mar 2026 01:30:02 +0000"
+        )]),
+        1,
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path(MESSAGES))
+        .and(query_param("To", "+8613812341234"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "messages": [
+                listed("SM-a", "delivered", "另一条消息", "Mon, 02 Mar 2026 01:40:00 +0000"),
+                listed("SM-b", "delivered", "又一条消息", "Mon, 02 Mar 2026 01:35:00 +0000"),
+            ],
+            "next_page_uri": next_page(),
+        })))
+        .expect(1)
+        .mount(&twilio)
+        .await;
+    let attempt = Utc
+        .with_ymd_and_hms(2026, 3, 2, 1, 30, 2)
+        .single()
+        .expect("a time");
+
+    let found = provider(&twilio.uri(), Duration::from_secs(5))
+        .find_sent(&reminder(), attempt)
+        .await;
+
+    assert_eq!(
+        found,
+        Ok(Some(("SM-queued".to_owned(), "queued".to_owned())))
+    );
+    twilio.verify().await;
+}
+
+#[tokio::test]
+async fn find_sent_stops_paging_at_the_first_message_older_than_the_attempt() {
+    let twilio = MockServer::start().await;
+    second_page(
+        &twilio,
+        json!([listed(
+            "SM-old",
+            "delivered",
+            BODY,
+            "Mon, 02 Mar 2026 01:30:02 +0000"
+        )]),
+        0,
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path(MESSAGES))
+        .and(query_param("To", "+8613812341234"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "messages": [
+                listed("SM-a", "delivered", "另一条消息", "Mon, 02 Mar 2026 01:40:00 +0000"),
+                listed("SM-b", "delivered", "又一条消息", "Mon, 02 Mar 2026 01:20:00 +0000"),
+            ],
+            "next_page_uri": next_page(),
+        })))
+        .expect(1)
+        .mount(&twilio)
+        .await;
+    let attempt = Utc
+        .with_ymd_and_hms(2026, 3, 2, 1, 30, 0)
+        .single()
+        .expect("a time");
+
+    let found = provider(&twilio.uri(), Duration::from_secs(5))
+        .find_sent(&reminder(), attempt)
+        .await;
+
+    assert_eq!(found, Ok(None));
+    twilio.verify().await;
 }
 
 #[tokio::test]

@@ -35,7 +35,7 @@ pub trait Sender: Send + Sync + 'static {
     async fn send(&self, sms: &OutgoingSms) -> SendOutcome;
 
     /// After an Ambiguous outcome: the provider's message to `sms.to` with `sms.body` created at
-    /// or after `since`, if any (Twilio: GET Messages.json?To=…&DateSent>=…), as (sid, status).
+    /// or after `since`, if any (Twilio: GET Messages.json?To=…, paged newest first), as (sid, status).
     async fn find_sent(
         &self,
         sms: &OutgoingSms,

@@ -37,6 +37,9 @@ struct ApiError {
 struct MessageList {
     #[serde(default)]
     messages: Vec<Message>,
+    /// The next page's path and query on the provider's host; absent on the last page.
+    #[serde(default)]
+    next_page_uri: Option<String>,
 }
 
 /// Sends through a Twilio-compatible provider.
@@ -126,26 +129,80 @@ impl Sender for TwilioSender {
     }
 }
 
+/// Pages of the message list read at most when looking for an earlier send; a list that goes
+/// on past them answers an error (the worker asks again later) rather than "not sent", which
+/// would resend.
+const FIND_SENT_PAGES: usize = 10;
+
 impl TwilioSender {
+    /// The message to `sms.to` with its body created at or after `since`, if the provider has
+    /// one. Lists by `To` only (newest first): a message the provider still holds as queued or
+    /// accepted has no send date, so a `DateSent` filter would miss it. Follows
+    /// `next_page_uri` (on the configured host only) until a page reaches back before `since`.
     async fn list_sent(
         &self,
         sms: &OutgoingSms,
         since: DateTime<Utc>,
     ) -> Result<Option<(String, String)>, String> {
         let to = sms.to.e164();
-        let day = since.format("%Y-%m-%d").to_string();
-        let response = self
-            .http
-            .get(self.messages_url())
-            .basic_auth(
-                &self.settings.account_sid,
-                Some(self.settings.auth_token.expose()),
-            )
-            .query(&[
-                ("To", to.as_str()),
-                ("DateSent>", day.as_str()),
-                ("PageSize", "100"),
-            ])
+        // The provider gives whole seconds.
+        let since = since.timestamp();
+        let mut url = self.messages_url();
+        let mut query = Some([("To", to.clone()), ("PageSize", "100".to_owned())]);
+        for _ in 0..FIND_SENT_PAGES {
+            let list = self.list_page(&url, query.take()).await?;
+            let created = |m: &Message| {
+                m.date_created
+                    .as_deref()
+                    .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
+                    .map(|created| created.timestamp())
+            };
+            let reaches_back = list
+                .messages
+                .iter()
+                .any(|m| created(m).is_some_and(|c| c < since));
+            let found = list.messages.iter().find(|m| {
+                m.to.as_deref() == Some(to.as_str())
+                    && m.body.as_deref() == Some(sms.body.as_str())
+                    && created(m).is_some_and(|c| c >= since)
+            });
+            if let Some(m) = found {
+                return Ok(m
+                    .sid
+                    .clone()
+                    .map(|sid| (sid, m.status.clone().unwrap_or_default())));
+            }
+            match list.next_page_uri.as_deref() {
+                Some(next) if !reaches_back && !list.messages.is_empty() => {
+                    if !next.starts_with('/') || next.starts_with("//") {
+                        return Err(format!(
+                            "the message list's next page is not a path on the provider: {next}"
+                        ));
+                    }
+                    url = format!("{}{next}", self.settings.base_url);
+                }
+                _ => return Ok(None),
+            }
+        }
+        Err(format!(
+            "the message list goes on past {FIND_SENT_PAGES} pages since the attempt"
+        ))
+    }
+
+    /// One page of the message list at `url` (with `query` on the first).
+    async fn list_page(
+        &self,
+        url: &str,
+        query: Option<[(&str, String); 2]>,
+    ) -> Result<MessageList, String> {
+        let mut request = self.http.get(url).basic_auth(
+            &self.settings.account_sid,
+            Some(self.settings.auth_token.expose()),
+        );
+        if let Some(query) = &query {
+            request = request.query(query);
+        }
+        let response = request
             .send()
             .await
             .map_err(|err| format!("listing messages failed: {}", describe(&err)))?;
@@ -161,19 +218,8 @@ impl TwilioSender {
                 error.message.unwrap_or(body)
             ));
         }
-        let list: MessageList = serde_json::from_str(&body)
-            .map_err(|err| format!("the message list is not the expected JSON: {err}"))?;
-        // The provider gives whole seconds.
-        let since = since.timestamp();
-        let found = list.messages.into_iter().find(|m| {
-            m.to.as_deref() == Some(to.as_str())
-                && m.body.as_deref() == Some(sms.body.as_str())
-                && m.date_created
-                    .as_deref()
-                    .and_then(|d| DateTime::parse_from_rfc2822(d).ok())
-                    .is_some_and(|created| created.timestamp() >= since)
-        });
-        Ok(found.and_then(|m| Some((m.sid?, m.status.unwrap_or_default()))))
+        serde_json::from_str(&body)
+            .map_err(|err| format!("the message list is not the expected JSON: {err}"))
     }
 }
 
