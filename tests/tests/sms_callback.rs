@@ -2,7 +2,8 @@
 //! `POST /sms/status` signed like Twilio (`X-Twilio-Signature` over the URL the provider was
 //! given and the sorted form) is taken (204); a missing or wrong signature, or one over another
 //! URL (the address the request really came to), is refused with 403. Statuses reach the
-//! outbox monotonically: a late `sent` never overwrites `delivered`.
+//! outbox monotonically: a late `sent` never overwrites `delivered`; an `undelivered` status
+//! keeps its `ErrorCode` in the row.
 
 use std::time::Duration;
 
@@ -177,5 +178,63 @@ async fn signed_statuses_reach_the_outbox_and_a_late_sent_never_overwrites_deliv
         outbox_state(&db).await?,
         ("delivered".to_owned(), Some("delivered".to_owned()))
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_undelivered_status_keeps_its_error_code() -> anyhow::Result<()> {
+    let records = fresh_sqlite().await?;
+    let app = spawn_app_configured(
+        AppOptions {
+            records: Some(records.settings()),
+            ..AppOptions::new(StoreKind::Embedded)
+        },
+        sms_settings(),
+    )
+    .await;
+    let db = records.connect().await?;
+    let now = start_of_test_day();
+    let reminder = NewSms {
+        subject: "hq.20261127.A002".to_owned(),
+        kind: SmsKind::Called,
+        branch: BranchId::parse("branch", BRANCH)?,
+        phone: Phone::parse("phone", "13812341234")?,
+        body: "请到 3 号窗口办理".to_owned(),
+        urgent: true,
+        not_before: now,
+    };
+    assert!(enqueue(&db, &reminder, now).await?);
+    let claimed = claim(&db, now, 1, Duration::from_secs(60)).await?;
+    let sent = Outcome::Sent {
+        sid: MESSAGE_SID.to_owned(),
+        status: "queued".to_owned(),
+    };
+    assert!(record_outcome(&db, &claimed[0], sent, now).await?);
+
+    let mut undelivered = status_form("undelivered");
+    undelivered.push(("ErrorCode".to_owned(), "30003".to_owned()));
+    let status = post_status(&app, &undelivered, Some(&signed(&undelivered))).await;
+
+    assert_eq!(status.as_u16(), 204);
+    assert_eq!(
+        outbox_state(&db).await?,
+        ("undelivered".to_owned(), Some("undelivered".to_owned()))
+    );
+    let sql = "SELECT error_code FROM sms_outbox WHERE provider_sid = $1";
+    let code: Option<i64> = match &db {
+        Db::Postgres(pool) => {
+            sqlx::query_scalar(sql)
+                .bind(MESSAGE_SID)
+                .fetch_one(pool)
+                .await?
+        }
+        Db::Sqlite(pool) => {
+            sqlx::query_scalar(sql)
+                .bind(MESSAGE_SID)
+                .fetch_one(pool)
+                .await?
+        }
+    };
+    assert_eq!(code, Some(30003));
     Ok(())
 }

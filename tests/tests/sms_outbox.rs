@@ -201,16 +201,22 @@ async fn statuses_apply_monotonically(database: TestDatabase) -> anyhow::Result<
         status: "queued".to_owned(),
     };
     record_outcome(&db, &c, sent, now).await?;
-    assert!(apply_status(&db, "SM1", "sent", now).await?);
-    assert!(apply_status(&db, "SM1", "delivered", now).await?);
-    assert!(!apply_status(&db, "SM1", "sent", now).await?, "late sent");
-    assert!(!apply_status(&db, "SM1", "queued", now).await?);
-    assert!(!apply_status(&db, "SM1", "failed", now).await?, "same rank");
+    assert!(apply_status(&db, "SM1", "sent", None, now).await?);
+    assert!(apply_status(&db, "SM1", "delivered", None, now).await?);
     assert!(
-        !apply_status(&db, "SM9", "delivered", now).await?,
+        !apply_status(&db, "SM1", "sent", None, now).await?,
+        "late sent"
+    );
+    assert!(!apply_status(&db, "SM1", "queued", None, now).await?);
+    assert!(
+        !apply_status(&db, "SM1", "failed", None, now).await?,
+        "same rank"
+    );
+    assert!(
+        !apply_status(&db, "SM9", "delivered", None, now).await?,
         "unknown sid"
     );
-    assert!(!apply_status(&db, "SM1", "bogus", now).await?);
+    assert!(!apply_status(&db, "SM1", "bogus", None, now).await?);
     assert_eq!(
         state_of(&db, "t1").await?,
         ("delivered".to_owned(), 1, Some("delivered".to_owned()))

@@ -1,6 +1,7 @@
 //! `POST /sms/status` on the HTTP listener: the provider's delivery-status callback. A request
 //! whose `X-Twilio-Signature` is missing or wrong is refused (403); a good one applies
-//! `MessageStatus` to the outbox row of `MessageSid` and answers 204.
+//! `MessageStatus` (and its `ErrorCode`, kept in the row) to the outbox row of `MessageSid`
+//! and answers 204.
 
 use std::sync::Arc;
 
@@ -22,9 +23,15 @@ pub const SIGNATURE_HEADER: &str = "x-twilio-signature";
 /// Where verified statuses go (the outbox: `records::outbox::apply_status`).
 #[async_trait::async_trait]
 pub trait StatusSink: Send + Sync + 'static {
-    /// Applies `status` to the message the provider calls `provider_sid`; false when no
-    /// message has that sid or the status is not newer than the one recorded.
-    async fn apply_status(&self, provider_sid: &str, status: &str) -> anyhow::Result<bool>;
+    /// Applies `status` (with the provider's `ErrorCode`, if any) to the message the provider
+    /// calls `provider_sid`; false when no message has that sid or the status is not newer
+    /// than the one recorded.
+    async fn apply_status(
+        &self,
+        provider_sid: &str,
+        status: &str,
+        error_code: Option<i64>,
+    ) -> anyhow::Result<bool>;
 }
 
 /// What the callback needs: the key and URL of the signatures, and where statuses go.
@@ -86,7 +93,9 @@ async fn status(
         tracing::warn!("sms status callback without MessageSid or MessageStatus");
         return StatusCode::BAD_REQUEST;
     };
-    match callback.sink.apply_status(sid, status).await {
+    // A code that is not a number is logged, not stored.
+    let error_code = field("ErrorCode").and_then(|code| code.trim().parse::<i64>().ok());
+    match callback.sink.apply_status(sid, status, error_code).await {
         Ok(applied) => {
             tracing::debug!(
                 sid,
@@ -124,7 +133,19 @@ impl OutboxStatus {
 
 #[async_trait::async_trait]
 impl StatusSink for OutboxStatus {
-    async fn apply_status(&self, provider_sid: &str, status: &str) -> anyhow::Result<bool> {
-        crate::records::outbox::apply_status(&self.db, provider_sid, status, self.clock.now()).await
+    async fn apply_status(
+        &self,
+        provider_sid: &str,
+        status: &str,
+        error_code: Option<i64>,
+    ) -> anyhow::Result<bool> {
+        crate::records::outbox::apply_status(
+            &self.db,
+            provider_sid,
+            status,
+            error_code,
+            self.clock.now(),
+        )
+        .await
     }
 }

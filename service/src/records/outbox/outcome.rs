@@ -176,11 +176,13 @@ fn state_of(status: &str) -> &'static str {
 /// Applies the provider's `status` to the reminder it knows as `sid`, monotonically: only a
 /// status of a higher rank than the stored one is applied (a late `sent` never overwrites
 /// `delivered` or `failed`). Answers whether it was applied; `false` also for an unknown sid
-/// or status.
+/// or status. The provider's `error_code` (undelivered, failed), when given, is kept in the
+/// row's `error_code` with the status.
 pub async fn apply_status(
     db: &Db,
     sid: &str,
     status: &str,
+    error_code: Option<i64>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
     let Some(rank) = RANKS.iter().find(|(s, _)| *s == status).map(|(_, r)| *r) else {
@@ -193,7 +195,8 @@ pub async fn apply_status(
         .collect();
     let done = with_pool!(db, pool => {
         let sql = format!(
-            "UPDATE sms_outbox SET provider_status = $2, state = $3, updated_at = {} \
+            "UPDATE sms_outbox SET provider_status = $2, state = $3, updated_at = {}, \
+             error_code = COALESCE($6, error_code) \
              WHERE provider_sid = $1 \
              AND state IN ('sent', 'delivered', 'undelivered', 'failed') \
              AND (CASE provider_status{ranks} ELSE -1 END) < $4",
@@ -205,6 +208,7 @@ pub async fn apply_status(
             .bind(state_of(status))
             .bind(rank)
             .bind(stamp(now))
+            .bind(error_code)
             .execute(pool)
             .await
             .map(|done| done.rows_affected())
