@@ -111,6 +111,8 @@ pub struct Application {
     sms_worker: Worker,
     /// The reminders' texts: the built-in ones with `sms.templates`.
     sms_templates: Arc<Templates>,
+    /// How long before an appointment its reminder goes out.
+    appointment_lead: chrono::Duration,
 }
 
 impl Application {
@@ -185,6 +187,7 @@ impl Application {
             sms_status,
             sms_worker,
             sms_templates,
+            appointment_lead: settings.sms.appointment_lead(),
         })
     }
 
@@ -254,6 +257,7 @@ impl Application {
             sms_status,
             sms_worker,
             sms_templates,
+            appointment_lead,
         } = self;
         if let Err(err) = queue.ready().await {
             tracing::warn!(error = %err, "store not reachable yet; serving anyway, calls answer UNAVAILABLE until it is");
@@ -318,7 +322,7 @@ impl Application {
             Arc::clone(queue.store()),
             records.clone(),
             Arc::clone(queue.hall_handle()),
-            sms_templates,
+            Arc::clone(&sms_templates),
             Arc::clone(&clock),
         );
         let relaying = tokio::spawn(relay.run(async {
@@ -330,11 +334,10 @@ impl Application {
             let _ = sending_stopped.await;
         }));
         let history_api = HistoryApi::new(records.clone(), Arc::clone(&queue));
-        let appointments = Arc::new(Appointments::new(
-            records.clone(),
-            Arc::clone(&queue),
-            id_hasher,
-        ));
+        let appointments = Arc::new(
+            Appointments::new(records.clone(), Arc::clone(&queue), id_hasher)
+                .with_reminders(sms_templates, appointment_lead),
+        );
         let sweeping = tokio::spawn(sweep_no_shows(Arc::clone(&appointments), shutdown.clone()));
         let mut http_state = HttpState::new(
             Arc::clone(&display),

@@ -18,6 +18,7 @@ use crate::error::{QueueError, QueueResult};
 use crate::hall::{BookingPolicy, Branch, ServiceAppointments};
 use crate::queue::Queue;
 use crate::records::Db;
+use crate::sms::templates::Templates;
 use crate::records::appointments::{
     self as records, Appointment, BookRequest, Booked, Rescheduled, Rules,
 };
@@ -60,11 +61,26 @@ pub struct Appointments {
     db: Db,
     queue: Arc<Queue>,
     hasher: IdHasher,
+    /// The SMS templates and the lead of the appointment-soon reminder; none: no SMS.
+    reminders: Option<(Arc<Templates>, chrono::Duration)>,
 }
 
 impl Appointments {
     pub fn new(db: Db, queue: Arc<Queue>, hasher: IdHasher) -> Self {
-        Self { db, queue, hasher }
+        Self {
+            db,
+            queue,
+            hasher,
+            reminders: None,
+        }
+    }
+
+    /// Books, cancels and reschedules with their SMS (booking confirmed, appointment soon
+    /// `lead` before the slot, booking cancelled) written to the outbox in the same
+    /// transaction.
+    pub fn with_reminders(mut self, templates: Arc<Templates>, lead: chrono::Duration) -> Self {
+        self.reminders = Some((templates, lead));
+        self
     }
 
     fn now(&self) -> DateTime<Utc> {

@@ -12,8 +12,14 @@ const MASKED: &str = "138****5678";
 pub async fn the_snapshot_shows_windows_waits_and_the_latest_calls_without_phones(
     store: StoreKind,
 ) -> anyhow::Result<()> {
-    // Arrange: 14 tickets with a phone; 12 calls (one a recall); a paused window.
-    let app = spawn_app(store).await;
+    // Arrange: 14 tickets with one phone (the per-phone rate limit, 10 an hour by default, is
+    // lifted here); 12 calls (one a recall); a paused window.
+    let mut no_phone_limit = serde_yaml::Mapping::new();
+    no_phone_limit.insert(
+        "rate_limits".into(),
+        serde_yaml::from_str("take_ticket_per_phone: {count: 0, window_seconds: 3600}")?,
+    );
+    let app = spawn_app_configured(AppOptions::new(store), no_phone_limit).await;
     let mut watcher = watch(&app, BRANCH).await?;
     let first = watcher.snapshot_for(SnapshotReason::Initial).await;
     let mut watcher = watcher.in_background();
