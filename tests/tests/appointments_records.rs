@@ -115,6 +115,7 @@ fn request(person: u32, key: &str, slot: SlotInstance, rules: Rules) -> BookRequ
         credit_code: None,
         idempotency_key: key.to_owned(),
         rules,
+        notice: None,
     }
 }
 
@@ -139,7 +140,7 @@ async fn one_active_booking_per_person_and_service(db: TestDatabase) -> anyhow::
     let mut tax = request(1, "d", slot(6, 4, 9, 0, 5), r);
     tax.service = ServiceId::parse("service", "tax")?;
     book(&db, tax).await?;
-    cancel(&db, &first.appointment.id, &r).await?;
+    cancel(&db, &first.appointment.id, &r, None).await?;
     let after = book(&db, request(1, "b", slot(6, 4, 9, 0, 5), r)).await?;
     assert_eq!(after.appointment.state, AppointmentState::Booked);
     Ok(())
@@ -208,11 +209,11 @@ async fn at_most_k_per_day_and_per_iso_week_cancelled_ones_not_counted(
     // may move within its day, not onto Tuesday, which already has one.
     let (b, s) = (branch(), service());
     let wed_id = wed.appointment.id.clone();
-    reschedule(&db, &wed_id, &b, &s, &slot(6, 5, 11, 0, 5), &r).await?;
-    let onto_tue = reschedule(&db, &wed_id, &b, &s, &slot(6, 4, 11, 0, 5), &r).await;
+    reschedule(&db, &wed_id, &b, &s, &slot(6, 5, 11, 0, 5), &r, None).await?;
+    let onto_tue = reschedule(&db, &wed_id, &b, &s, &slot(6, 4, 11, 0, 5), &r, None).await;
     assert!(refused(&onto_tue, "on 2030-06-04"), "{onto_tue:?}");
     // A cancelled appointment does not count.
-    cancel(&db, &wed.appointment.id, &r).await?;
+    cancel(&db, &wed.appointment.id, &r, None).await?;
     book(&db, request(1, "thu", slot(6, 6, 9, 0, 5), r)).await?;
     // The refused bookings took no seat.
     assert_eq!(
@@ -259,7 +260,7 @@ async fn cancelling_ends_at_the_deadline_before_the_slot(db: TestDatabase) -> an
         BookingPolicy::default(),
         local(6, 3, 8, 0) + Duration::seconds(1),
     );
-    let refused_late = cancel(&db, &a.id, &late).await;
+    let refused_late = cancel(&db, &a.id, &late, None).await;
     assert!(
         refused(
             &refused_late,
@@ -270,7 +271,7 @@ async fn cancelling_ends_at_the_deadline_before_the_slot(db: TestDatabase) -> an
     assert_eq!(get(&db, &a.id).await?.state, AppointmentState::Booked);
     assert_eq!(booked(&db, &slot_id(&slot(6, 3, 9, 0, 5))).await?, 1);
     let on_time = rules(BookingPolicy::default(), local(6, 3, 8, 0));
-    let cancelled = cancel(&db, &a.id, &on_time).await?;
+    let cancelled = cancel(&db, &a.id, &on_time, None).await?;
     assert_eq!(cancelled.state, AppointmentState::Cancelled);
     assert_eq!(cancelled.state_changed_at, Some(local(6, 3, 8, 0)));
     assert_eq!(booked(&db, &slot_id(&slot(6, 3, 9, 0, 5))).await?, 0);
@@ -289,7 +290,7 @@ async fn a_reschedule_into_a_full_slot_keeps_the_old_one(db: TestDatabase) -> an
         .appointment;
     book(&db, request(2, "theirs", full.clone(), r)).await?;
     let (b, s) = (branch(), service());
-    let refused_full = reschedule(&db, &mine.id, &b, &s, &full, &r).await;
+    let refused_full = reschedule(&db, &mine.id, &b, &s, &full, &r, None).await;
     assert!(
         refused(&refused_full, "is full (1 seats)"),
         "{refused_full:?}"
@@ -298,33 +299,33 @@ async fn a_reschedule_into_a_full_slot_keeps_the_old_one(db: TestDatabase) -> an
     assert_eq!(booked(&db, &slot_id(&old)).await?, 1);
     assert_eq!(booked(&db, &slot_id(&full)).await?, 1);
 
-    let moved = reschedule(&db, &mine.id, &b, &s, &free, &r).await?;
+    let moved = reschedule(&db, &mine.id, &b, &s, &free, &r, None).await?;
     assert!(!moved.replayed);
     assert_eq!(moved.appointment.slot_id.to_string(), slot_id(&free));
     assert_eq!(moved.appointment.starts_at, free.start);
     assert_eq!(moved.appointment.state, AppointmentState::Booked);
     assert_eq!(booked(&db, &slot_id(&old)).await?, 0);
     assert_eq!(booked(&db, &slot_id(&free)).await?, 1);
-    let again = reschedule(&db, &mine.id, &b, &s, &free, &r).await?;
+    let again = reschedule(&db, &mine.id, &b, &s, &free, &r, None).await?;
     assert!(again.replayed);
     assert_eq!(again.appointment, moved.appointment);
     assert_eq!(booked(&db, &slot_id(&free)).await?, 1);
 
     // Another service's slot, and moving after the old slot's cancel deadline, are refused.
     let tax = ServiceId::parse("service", "tax")?;
-    let other = reschedule(&db, &mine.id, &b, &tax, &old, &r).await;
+    let other = reschedule(&db, &mine.id, &b, &tax, &old, &r, None).await;
     assert!(
         refused(&other, "can only move within its service"),
         "{other:?}"
     );
     let too_late = rules(BookingPolicy::default(), local(6, 5, 8, 30));
-    let late = reschedule(&db, &mine.id, &b, &s, &old, &too_late).await;
+    let late = reschedule(&db, &mine.id, &b, &s, &old, &too_late, None).await;
     assert!(
         refused(&late, "the deadline was 2030-06-05 08:00"),
         "{late:?}"
     );
     assert!(matches!(
-        reschedule(&db, "nope", &b, &s, &old, &r).await,
+        reschedule(&db, "nope", &b, &s, &old, &r, None).await,
         Err(QueueError::NotFound { .. })
     ));
     Ok(())
@@ -350,9 +351,9 @@ async fn concurrent_reschedules_into_the_last_seat_move_exactly_one(
         .iter()
         .map(|id| {
             let (db, id, target) = (db.clone(), id.clone(), target.clone());
-            tokio::spawn(
-                async move { reschedule(&db, &id, &branch(), &service(), &target, &r).await },
-            )
+            tokio::spawn(async move {
+                reschedule(&db, &id, &branch(), &service(), &target, &r, None).await
+            })
         })
         .collect();
     let mut moved = 0;
@@ -403,7 +404,9 @@ async fn crossing_reschedules_both_complete(db: TestDatabase) -> anyhow::Result<
         .into_iter()
         .map(|(id, to)| {
             let db = db.clone();
-            tokio::spawn(async move { reschedule(&db, &id, &branch(), &service(), &to, &r).await })
+            tokio::spawn(
+                async move { reschedule(&db, &id, &branch(), &service(), &to, &r, None).await },
+            )
         })
         .collect();
     for task in tasks {
@@ -451,7 +454,7 @@ async fn check_in_windows_and_marking(db: TestDatabase) -> anyhow::Result<()> {
     )
     .await;
     assert!(refused(&other, "is CHECKED_IN"), "{other:?}");
-    let cancelled = cancel(&db, &a.id, &r).await;
+    let cancelled = cancel(&db, &a.id, &r, None).await;
     assert!(refused(&cancelled, "is CHECKED_IN"), "{cancelled:?}");
     // A checked-in appointment is no longer active: the person may book again.
     let after = rules(policy, local(6, 3, 8, 50));
@@ -476,7 +479,7 @@ async fn the_sweep_marks_only_booked_appointments_whose_slot_ended(
     let dropped = book(&db, request(4, "dropped", slot(6, 3, 9, 0, 5), r))
         .await?
         .appointment;
-    cancel(&db, &dropped.id, &r).await?;
+    cancel(&db, &dropped.id, &r, None).await?;
     mark_checked_in(
         &db,
         &came.id,

@@ -59,6 +59,7 @@ fn request(person: u32, key: &str, capacity: u32) -> BookRequest {
         credit_code: None,
         idempotency_key: key.to_owned(),
         rules: rules(),
+        notice: None,
     }
 }
 
@@ -155,16 +156,16 @@ async fn a_cancelled_seat_is_taken_by_the_next_booking(
     let first = book(&db, request(1, "one", 1)).await?.appointment;
     let refused = book(&db, request(2, "two", 1)).await;
     assert!(is_precondition(&refused, "is full"), "{refused:?}");
-    let cancelled = cancel(&db, &first.id, &rules()).await?;
+    let cancelled = cancel(&db, &first.id, &rules(), None).await?;
     assert_eq!(cancelled.state, AppointmentState::Cancelled);
     assert_eq!(booked(&db, SLOT).await?, 0);
-    let again = cancel(&db, &first.id, &rules()).await;
+    let again = cancel(&db, &first.id, &rules(), None).await;
     assert!(
         matches!(&again, Err(QueueError::FailedPrecondition(m)) if m.contains("CANCELLED")),
         "{again:?}"
     );
     assert!(matches!(
-        cancel(&db, "no-such-appointment", &rules()).await,
+        cancel(&db, "no-such-appointment", &rules(), None).await,
         Err(QueueError::NotFound { .. })
     ));
     let second = book(&db, request(2, "two-again", 1)).await?;

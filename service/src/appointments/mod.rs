@@ -18,10 +18,10 @@ use crate::error::{QueueError, QueueResult};
 use crate::hall::{BookingPolicy, Branch, ServiceAppointments};
 use crate::queue::Queue;
 use crate::records::Db;
-use crate::sms::templates::Templates;
 use crate::records::appointments::{
-    self as records, Appointment, BookRequest, Booked, Rescheduled, Rules,
+    self as records, Appointment, BookRequest, Booked, Notice, Rescheduled, Rules,
 };
+use crate::sms::templates::Templates;
 
 pub use check_in::{CheckInBy, CheckedIn};
 
@@ -120,6 +120,22 @@ impl Appointments {
         })
     }
 
+    /// The SMS of an appointment's writes at `branch` for `service`; none without reminders.
+    /// A branch or service no longer in the layout goes by its id.
+    fn notice(&self, branch: &BranchId, service: &ServiceId) -> Option<Arc<Notice>> {
+        let (templates, lead) = self.reminders.as_ref()?;
+        let hall = self.queue.hall();
+        let layout = hall.branch(branch);
+        Some(Arc::new(Notice {
+            templates: Arc::clone(templates),
+            branch_name: layout.map_or_else(|| branch.to_string(), |b| b.name.clone()),
+            service_name: layout
+                .and_then(|b| b.service(service))
+                .map_or_else(|| service.to_string(), |s| s.name.clone()),
+            lead: *lead,
+        }))
+    }
+
     /// The rules of a service now; the default policy for a service no longer bookable (its
     /// existing appointments can still be cancelled and checked in).
     fn rules(&self, branch: &Branch, service: &ServiceId) -> Rules {
@@ -213,6 +229,7 @@ impl Appointments {
                 credit_code: input.credit_code,
                 idempotency_key: input.idempotency_key,
                 rules,
+                notice: self.notice(input.slot.branch(), input.slot.service()),
             },
         )
         .await
@@ -223,7 +240,8 @@ impl Appointments {
     pub async fn cancel(&self, id: &str) -> QueueResult<Appointment> {
         let appointment = records::get(&self.db, id).await.map_err(records_error)?;
         let rules = self.rules_of(&appointment);
-        records::cancel(&self.db, id, &rules)
+        let notice = self.notice(&appointment.branch, &appointment.service);
+        records::cancel(&self.db, id, &rules, notice.as_deref())
             .await
             .map_err(records_error)
     }
@@ -240,6 +258,7 @@ impl Appointments {
         }
         let (layout, instance) = self.slot(slot)?;
         let rules = self.rules(&layout, slot.service());
+        let notice = self.notice(slot.branch(), slot.service());
         records::reschedule(
             &self.db,
             id,
@@ -247,6 +266,7 @@ impl Appointments {
             slot.service(),
             &instance,
             &rules,
+            notice.as_deref(),
         )
         .await
         .map_err(records_error)

@@ -5,6 +5,7 @@ use sqlx::AssertSqlSafe;
 
 use super::engine::{Engine, stamp};
 use super::limits;
+use super::notice::About;
 use super::row::{Row, decode, fingerprint, new_id, random_code, select};
 use super::seat;
 use super::{BookRequest, Booked};
@@ -100,7 +101,7 @@ pub async fn book_with_codes(
             pool.cast(15, "TIMESTAMPTZ"),
         );
         let id = new_id();
-        let mut coded = false;
+        let mut coded = None;
         for _ in 0..CODE_ATTEMPTS {
             let code = codes();
             let inserted: Result<Option<(String,)>, sqlx::Error> =
@@ -124,7 +125,7 @@ pub async fn book_with_codes(
                     .await;
             match inserted {
                 Ok(Some(_)) => {
-                    coded = true;
+                    coded = Some(code);
                     break;
                 }
                 Ok(None) => continue,
@@ -134,12 +135,24 @@ pub async fn book_with_codes(
                 Err(e) => return Err(anyhow!(e).context("inserting the appointment")),
             }
         }
-        if !coded {
+        let Some(code) = coded else {
             return Err(anyhow!(
                 "no free check-in code for branch {} on {} after {CODE_ATTEMPTS} draws",
                 req.branch,
                 slot.local_date
             ));
+        };
+        if let Some(notice) = &req.notice {
+            let about = About {
+                id: &id,
+                slot_id: &slot_id,
+                branch: &req.branch,
+                code: &code,
+                phone: &req.phone,
+                starts_at: slot.start,
+                tz: rules.tz,
+            };
+            notice.booked_in(&mut *tx, &about, rules.now).await?;
         }
         tx.commit().await.context("committing the booking")?;
         Ok(Step::Booked(id))

@@ -5,7 +5,9 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::AssertSqlSafe;
 
 use super::engine::{Engine, from_epoch, stamp};
+use super::notice::{About, Notice};
 use super::{Appointment, AppointmentState, Rules};
+use crate::domain::{BranchId, Phone};
 use crate::error::QueueError;
 use crate::records::Db;
 
@@ -47,26 +49,35 @@ pub(super) fn not_booked(id: &str, state: &str, action: &str) -> QueueError {
 /// the cancelled appointment. NOT_FOUND for an unknown id; FAILED_PRECONDITION naming the
 /// state for an appointment that is not BOOKED (cancelled already, checked in, no-show), and
 /// naming the deadline when `rules.now` is later than `cancel_before_minutes` before the slot.
-pub async fn cancel(db: &Db, id: &str, rules: &Rules) -> Result<Appointment, QueueError> {
+/// With a `notice`, the slot's pending reminders are cancelled and "booking cancelled" is
+/// enqueued in the same transaction.
+pub async fn cancel(
+    db: &Db,
+    id: &str,
+    rules: &Rules,
+    notice: Option<&Notice>,
+) -> Result<Appointment, QueueError> {
     let step = with_pool!(db, pool => async {
         let mut tx = pool.begin_write().await.context("beginning a cancellation")?;
         let sql = format!(
-            "SELECT a.state, a.slot_id, {} FROM appointments a JOIN slots s ON s.id = a.slot_id \
-             WHERE a.id = $1",
+            "SELECT a.state, a.slot_id, {}, a.branch_id, a.code, a.phone FROM appointments a \
+             JOIN slots s ON s.id = a.slot_id WHERE a.id = $1",
             pool.epoch("s.starts_at")
         );
-        let found: Option<(String, String, i64)> = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await
-            .context("reading the appointment")?;
-        let Some((state, slot_id, starts)) = found else {
+        let found: Option<(String, String, i64, String, String, String)> =
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .context("reading the appointment")?;
+        let Some((state, slot_id, starts, branch, code, phone)) = found else {
             return Ok::<_, anyhow::Error>(Step::Missing);
         };
         if state != AppointmentState::Booked.as_str() {
             return Ok(Step::State(state));
         }
-        let deadline = deadline(from_epoch(starts)?, rules);
+        let starts_at = from_epoch(starts)?;
+        let deadline = deadline(starts_at, rules);
         if rules.now > deadline {
             return Ok(Step::TooLate(deadline));
         }
@@ -90,6 +101,20 @@ pub async fn cancel(db: &Db, id: &str, rules: &Rules) -> Result<Appointment, Que
             .execute(&mut *tx)
             .await
             .context("giving the seat back")?;
+        if let Some(notice) = notice {
+            let branch = BranchId::parse("branch", &branch)?;
+            let phone = Phone::parse("phone", &phone)?;
+            let about = About {
+                id,
+                slot_id: &slot_id,
+                branch: &branch,
+                code: &code,
+                phone: &phone,
+                starts_at,
+                tz: rules.tz,
+            };
+            notice.cancelled_in(&mut *tx, &about, rules.now).await?;
+        }
         tx.commit().await.context("committing the cancellation")?;
         Ok(Step::Cancelled)
     }.await)?;

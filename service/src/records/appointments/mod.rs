@@ -33,6 +33,7 @@ mod cancel;
 mod check_in;
 mod engine;
 pub mod limits;
+mod notice;
 mod read;
 mod reschedule;
 mod row;
@@ -49,6 +50,7 @@ use crate::hall::BookingPolicy;
 pub use book::{book, book_with_codes};
 pub use cancel::cancel;
 pub use check_in::{CheckInWindow, check_in_window, mark_checked_in, sweep_no_shows};
+pub use notice::Notice;
 pub use read::{CheckInKey, Seats, for_check_in, get, list_for_person, seats};
 pub use reschedule::{Rescheduled, reschedule};
 pub use row::random_code;
@@ -92,6 +94,8 @@ pub struct BookRequest {
     pub credit_code: Option<CreditCode>,
     pub idempotency_key: String,
     pub rules: Rules,
+    /// The SMS to leave in the outbox with the booking; none: no SMS.
+    pub notice: Option<std::sync::Arc<Notice>>,
 }
 
 impl BookRequest {

@@ -9,11 +9,12 @@ use sqlx::AssertSqlSafe;
 use super::cancel::{deadline, not_booked, too_late};
 use super::engine::{Engine, from_epoch};
 use super::limits;
+use super::notice::{About, Notice};
 use super::row::random_code;
 use super::seat;
 use super::{Appointment, AppointmentState, Rules};
 use crate::booking::SlotInstance;
-use crate::domain::{BranchId, ServiceId};
+use crate::domain::{BranchId, Phone, ServiceId};
 use crate::error::QueueError;
 use crate::records::Db;
 
@@ -45,6 +46,8 @@ enum Step {
 /// the slot is of another service, past the old slot's cancel deadline, when the new slot is
 /// not bookable or full, or a per-person limit refuses (the moved appointment not counted).
 /// Nothing changes on an error. Asking again for the slot it is in answers `replayed`.
+/// With a `notice`, the old slot's pending reminders are cancelled and the new slot's
+/// confirmation and reminder enqueued, in the same transaction.
 pub async fn reschedule(
     db: &Db,
     id: &str,
@@ -52,6 +55,7 @@ pub async fn reschedule(
     service: &ServiceId,
     slot: &SlotInstance,
     rules: &Rules,
+    notice: Option<&Notice>,
 ) -> Result<Rescheduled, QueueError> {
     let new_id = slot.id(branch, service).to_string();
     let step = with_pool!(db, pool => async {
@@ -69,12 +73,12 @@ pub async fn reschedule(
             .await
             .context("taking the person's booking lock")?;
         let sql = format!(
-            "SELECT a.state, a.slot_id, a.branch_id, a.service_id, a.code, {} \
+            "SELECT a.state, a.slot_id, a.branch_id, a.service_id, a.code, {}, a.phone \
              FROM appointments a JOIN slots s ON s.id = a.slot_id WHERE a.id = $1",
             pool.epoch("s.starts_at")
         );
-        let (state, old_slot, old_branch, old_service, code, starts): (
-            String, String, String, String, String, i64,
+        let (state, old_slot, old_branch, old_service, code, starts, phone): (
+            String, String, String, String, String, i64, String,
         ) = sqlx::query_as(AssertSqlSafe(sql))
             .bind(id)
             .fetch_one(&mut *tx)
@@ -90,7 +94,8 @@ pub async fn reschedule(
         if old_branch != branch.as_str() || old_service != service.as_str() {
             return Ok(Step::OtherService(format!("{old_branch}.{old_service}")));
         }
-        let deadline = deadline(from_epoch(starts)?, rules);
+        let old_starts = from_epoch(starts)?;
+        let deadline = deadline(old_starts, rules);
         if rules.now > deadline {
             return Ok(Step::TooLate(deadline));
         }
@@ -132,7 +137,7 @@ pub async fn reschedule(
             pool.cast(2, "DATE")
         );
         let mut new_code = None;
-        for candidate in std::iter::once(code).chain((0..CODE_ATTEMPTS).map(|_| random_code())) {
+        for candidate in std::iter::once(code.clone()).chain((0..CODE_ATTEMPTS).map(|_| random_code())) {
             let (n,): (i64,) = sqlx::query_as(AssertSqlSafe(clash.clone()))
                 .bind(branch.as_str())
                 .bind(slot.local_date.to_string())
@@ -160,6 +165,26 @@ pub async fn reschedule(
             .execute(&mut *tx)
             .await
             .context("moving the appointment")?;
+        if let Some(notice) = notice {
+            let phone = Phone::parse("phone", &phone)?;
+            let old = About {
+                id,
+                slot_id: &old_slot,
+                branch,
+                code: &code,
+                phone: &phone,
+                starts_at: old_starts,
+                tz: rules.tz,
+            };
+            notice.left_in(&mut *tx, &old, rules.now).await?;
+            let new = About {
+                slot_id: &new_id,
+                code: &new_code,
+                starts_at: slot.start,
+                ..old
+            };
+            notice.booked_in(&mut *tx, &new, rules.now).await?;
+        }
         tx.commit().await.context("committing the reschedule")?;
         Ok(Step::Moved)
     }.await)?;
