@@ -132,7 +132,12 @@ impl Application {
         // The records database is the source of the layout (see hall::sync for the rule).
         let (hall, version) = hall::sync::prepare(&records, settings.hall_file.as_deref()).await?;
         let id_hasher = settings_table::id_hasher(&settings.records, &records).await?;
-        let store = open_store(&settings.store, settings.display.event_retention).await?;
+        let store = open_store(
+            &settings.store,
+            settings.display.event_retention,
+            settings.sms.remind_on_recall,
+        )
+        .await?;
         let queue = Arc::new(Queue::new(
             Arc::new(HallHandle::at_version(hall, version)),
             store,
@@ -433,6 +438,7 @@ impl Application {
 async fn open_store(
     settings: &StoreSettings,
     event_retention: usize,
+    remind_on_recall: bool,
 ) -> anyhow::Result<Arc<dyn QueueStore>> {
     match settings {
         StoreSettings::Embedded { path } => {
@@ -443,7 +449,8 @@ async fn open_store(
             }
             let store = MemoryStore::open_with(path, event_retention)
                 .await
-                .with_context(|| format!("cannot open the embedded store {}", path.display()))?;
+                .with_context(|| format!("cannot open the embedded store {}", path.display()))?
+                .with_remind_on_recall(remind_on_recall);
             tracing::info!(path = %path.display(), "embedded store open");
             Ok(Arc::new(store))
         }
@@ -451,7 +458,8 @@ async fn open_store(
             let store = RedisStore::new(url, key_prefix)
                 .await
                 .with_context(|| format!("cannot set up the Redis store {}", mask_url(url)))?
-                .with_event_retention(event_retention);
+                .with_event_retention(event_retention)
+                .with_remind_on_recall(remind_on_recall);
             tracing::info!(url = %mask_url(url), key_prefix = %key_prefix, "redis store set up");
             Ok(Arc::new(store))
         }

@@ -152,7 +152,8 @@ impl Drain for Relay {
     }
 }
 
-/// The outbox row of one intent: subject the ticket id, body from the branch's template.
+/// The outbox row of one intent: subject the intent's (the ticket id; `<ticket id>#<n>` for
+/// the ticket's n-th called intent), body from the branch's template.
 pub fn message(
     templates: &Templates,
     branch: &Branch,
@@ -181,7 +182,7 @@ pub fn message(
         ..Fill::default()
     };
     NewSms {
-        subject: intent.ticket.to_string(),
+        subject: intent.subject(),
         kind,
         branch: branch.id.clone(),
         phone: intent.phone.clone(),

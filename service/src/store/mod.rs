@@ -121,7 +121,12 @@
 //! Found where the queue moves, never by polling: in the same atomic step (the same Lua script,
 //! stream `<prefix>:{branch}:reminders`; the same SQLite transaction, table `live_reminders`),
 //! - call_next / call_ticket append a `called` intent (with the window) for a ticket with a
-//!   phone (a recall appends nothing);
+//!   phone, on every call of it (after a requeue or a transfer too); a recall appends one only
+//!   when the store was built `with_remind_on_recall(true)` (`sms.remind_on_recall`), else
+//!   nothing. Each called intent carries its number `call` among the ticket's called intents
+//!   (1, 2, 3, …), counted in the same atomic step (the ticket hash's `called_n` on Redis, a
+//!   `live_called` row in SQLite), so the relay's outbox subject `<ticket id>#<call>` makes
+//!   each call one reminder and a relay that enqueues the same intent twice still one;
 //! - every step whose `QueueChanged` event says a service's waiting changed (take_ticket,
 //!   cancel_ticket, call_next, call_ticket, requeue, transfer into the target) then looks at
 //!   today's queue of that service: the waiting ticket at index `turn_near` (exactly
@@ -132,7 +137,7 @@
 //! So a ticket taken with exactly `turn_near` people ahead is reminded at once; one taken with
 //! fewer is not (its holder is at the kiosk in the hall, which shows the people ahead) unless a
 //! later insertion (priority class, requeue, transfer) puts it at index `turn_near`; it gets
-//! its `called` reminder in any case. A ticket in front of index `turn_near` never passes it
+//! its `called` reminders in any case. A ticket in front of index `turn_near` never passes it
 //! again. expire_past_days touches past days only and appends nothing; refused steps append
 //! nothing. `reminders_pending` / `reminders_ack` work like the history buffer's.
 

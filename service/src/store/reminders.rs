@@ -8,7 +8,7 @@ use crate::domain::{Phone, ServiceId, TicketId, WindowNo};
 pub enum ReminderKind {
     /// The ticket now has exactly the service's `turn_near` people ahead.
     TurnNear,
-    /// The ticket was called (not recalled) to `window`.
+    /// The ticket was called to `window` (or recalled, when the store reminds on recall).
     Called,
 }
 
@@ -30,7 +30,10 @@ impl ReminderKind {
 }
 
 /// One reminder a step asked for. `ahead` is the people ahead (turn near; 0 for called);
-/// `window` is set for called.
+/// `window` is set for called. `call` numbers a called intent among the ticket's called
+/// intents (1 for its first call, then 2, 3, …), counted by the store in the step that
+/// appends it; `None` for turn near, and for a called intent buffered by a version that did
+/// not number them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReminderIntent {
     pub kind: ReminderKind,
@@ -39,6 +42,19 @@ pub struct ReminderIntent {
     pub phone: Phone,
     pub ahead: u32,
     pub window: Option<WindowNo>,
+    pub call: Option<u32>,
+}
+
+impl ReminderIntent {
+    /// What the reminder is about, the outbox's `subject`: the ticket id, and for a numbered
+    /// called intent `<ticket id>#<call>`, so that each call of a ticket is its own reminder
+    /// while a relay that enqueues the same intent again still creates it once.
+    pub fn subject(&self) -> String {
+        match (self.kind, self.call) {
+            (ReminderKind::Called, Some(n)) => format!("{}#{n}", self.ticket),
+            _ => self.ticket.to_string(),
+        }
+    }
 }
 
 /// An intent with its id in the branch's reminder buffer.

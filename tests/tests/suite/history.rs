@@ -50,6 +50,16 @@ async fn open(kind: StoreKind) -> anyhow::Result<Opened> {
 
 /// Opens a store of `kind`; a Redis store gets a key prefix of its own, `qct-{label}-…`.
 pub(super) async fn open_store(kind: StoreKind, label: &str) -> anyhow::Result<Opened> {
+    open_store_with(kind, label, false).await
+}
+
+/// As [`open_store`], with a store that appends a called reminder intent on a recall when
+/// `remind_on_recall` (`sms.remind_on_recall`).
+pub(super) async fn open_store_with(
+    kind: StoreKind,
+    label: &str,
+    remind_on_recall: bool,
+) -> anyhow::Result<Opened> {
     let hall = queuecall::hall::file::load(&hall_file())?;
     let branch = hall
         .branch(&BranchId::parse("branch", BRANCH)?)
@@ -58,7 +68,9 @@ pub(super) async fn open_store(kind: StoreKind, label: &str) -> anyhow::Result<O
     Ok(match kind {
         StoreKind::Embedded => {
             let dir = tempfile::tempdir()?;
-            let store = MemoryStore::open(&dir.path().join("queue.sqlite")).await?;
+            let store = MemoryStore::open(&dir.path().join("queue.sqlite"))
+                .await?
+                .with_remind_on_recall(remind_on_recall);
             Opened {
                 store: Arc::new(store),
                 branch,
@@ -74,7 +86,9 @@ pub(super) async fn open_store(kind: StoreKind, label: &str) -> anyhow::Result<O
                 std::process::id(),
                 Utc::now().timestamp_nanos_opt().unwrap_or_default()
             );
-            let store = RedisStore::new(&url, &prefix).await?;
+            let store = RedisStore::new(&url, &prefix)
+                .await?
+                .with_remind_on_recall(remind_on_recall);
             Opened {
                 store: Arc::new(store),
                 branch,

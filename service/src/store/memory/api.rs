@@ -149,8 +149,15 @@ impl QueueStore for MemoryStore {
         window: WindowNo,
         now: &Now,
     ) -> QueueResult<TicketView> {
-        self.ticket_step(branch, now, |s| steps::recall(s, branch, window))
-            .await
+        self.ticket_step(branch, now, |s| {
+            let plan = steps::recall(s, branch, window);
+            if self.remind_on_recall {
+                reminder_rows::with_reminders(s, branch, now.day, plan)
+            } else {
+                plan
+            }
+        })
+        .await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, window = %window))]

@@ -63,6 +63,8 @@ pub struct MemoryStore {
     branches: Arc<Mutex<Branches>>,
     /// Events kept per branch, in memory and in the file (at least 1).
     event_retention: usize,
+    /// Whether a recall appends a called reminder intent (`sms.remind_on_recall`).
+    remind_on_recall: bool,
     signals: Arc<Signals>,
 }
 
@@ -103,6 +105,7 @@ impl MemoryStore {
             pool,
             branches: Arc::new(Mutex::new(branches)),
             event_retention,
+            remind_on_recall: false,
             signals: Arc::default(),
         })
     }
@@ -111,6 +114,13 @@ impl MemoryStore {
     #[must_use]
     pub fn with_event_retention(mut self, n: usize) -> Self {
         self.event_retention = n.max(1);
+        self
+    }
+
+    /// Whether a recall appends a called reminder intent, as a call does (off unless set).
+    #[must_use]
+    pub fn with_remind_on_recall(mut self, on: bool) -> Self {
+        self.remind_on_recall = on;
         self
     }
 

@@ -56,27 +56,27 @@ pub async fn connect(path: &Path) -> anyhow::Result<SqlitePool> {
     Ok(pool)
 }
 
-/// The leg columns of `live_tickets`, for files written before the history buffer existed.
-const LEG_COLUMNS: [(&str, &str); 4] = [
-    ("leg", "INTEGER NOT NULL DEFAULT 0"),
-    ("leg_at", "TEXT"),
-    ("first_called_at", "TEXT"),
-    ("called_by", "INTEGER"),
+/// Columns added to a table after files were written with it: the leg columns of
+/// `live_tickets` (before the history buffer existed) and the call number of
+/// `live_reminders` (before each call was reminded).
+const ADDED_COLUMNS: [(&str, &str, &str); 5] = [
+    ("live_tickets", "leg", "INTEGER NOT NULL DEFAULT 0"),
+    ("live_tickets", "leg_at", "TEXT"),
+    ("live_tickets", "first_called_at", "TEXT"),
+    ("live_tickets", "called_by", "INTEGER"),
+    ("live_reminders", "call_no", "INTEGER"),
 ];
 
 /// Adds the columns an older file lacks (`CREATE TABLE IF NOT EXISTS` would keep its old
-/// shape); a new file has no `live_tickets` yet and gets them from the schema.
+/// shape); a table the file does not have yet gets them from the schema.
 async fn upgrade(conn: &mut SqliteConnection) -> sqlx::Result<()> {
-    let present: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM pragma_table_info('live_tickets')")
+    for (table, name, decl) in ADDED_COLUMNS {
+        let present: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
+            .bind(table)
             .fetch_all(&mut *conn)
             .await?;
-    if present.is_empty() {
-        return Ok(());
-    }
-    for (name, decl) in LEG_COLUMNS {
-        if !present.iter().any(|p| p == name) {
-            let sql = format!("ALTER TABLE live_tickets ADD COLUMN {name} {decl}");
+        if !present.is_empty() && !present.iter().any(|p| p == name) {
+            let sql = format!("ALTER TABLE {table} ADD COLUMN {name} {decl}");
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
                 .execute(&mut *conn)
                 .await?;

@@ -1,7 +1,8 @@
 //! The reminder buffer in the SQLite file (`live_reminders`): which intents a step finds
 //! (`find`, from the state before the step and its change), written in the step's
 //! transaction (`insert`; a turn-near intent only when its ticket's `live_reminded` flag was
-//! not there yet), read oldest first and deleted once acknowledged.
+//! not there yet; a called intent numbered by its ticket's `live_called` count), read oldest
+//! first and deleted once acknowledged.
 
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -18,9 +19,10 @@ use super::change::{Change, Plan};
 use super::load::{service, window_no};
 use super::state::{BranchState, WaitKey};
 
-/// The intents of a step that moved the queue: a called intent per first call, then the
-/// ticket at index `turn_near` of each service of `day` whose waiting changed, as the queue is
-/// after `change`.
+/// The intents of a step that moved the queue: a called intent per `Called` event (a call,
+/// or a recall when the caller passes the recall's plan here), then the ticket at index
+/// `turn_near` of each service of `day` whose waiting changed, as the queue is after
+/// `change`. Called intents are numbered when they are written (`insert`).
 pub fn find(
     state: &BranchState,
     branch: &Branch,
@@ -34,7 +36,7 @@ pub fn find(
                 ticket,
                 service,
                 window,
-                recall_count: 0,
+                ..
             } => {
                 if let Some(phone) = phone_of(state, change, ticket) {
                     found.push(ReminderIntent {
@@ -44,6 +46,7 @@ pub fn find(
                         phone,
                         ahead: 0,
                         window: Some(*window),
+                        call: None,
                     });
                 }
             }
@@ -62,6 +65,7 @@ pub fn find(
                         phone,
                         ahead: near.turn_near,
                         window: None,
+                        call: None,
                     });
                 }
             }
@@ -126,25 +130,41 @@ fn phone_of(state: &BranchState, change: &Change, id: &TicketId) -> Option<Phone
         .and_then(|t| t.phone.clone())
 }
 
-/// Appends one intent inside the step's transaction; a turn-near intent only once per ticket.
+/// Appends one intent inside the step's transaction: a turn-near intent only once per
+/// ticket; a called intent with the next number of its ticket's calls (`live_called`, counted
+/// in the same transaction, so a step that does not commit uses no number).
 pub async fn insert(
     tx: &mut Transaction<'_, Sqlite>,
     branch: &BranchId,
     r: &ReminderIntent,
 ) -> sqlx::Result<()> {
-    if r.kind == ReminderKind::TurnNear {
-        let first = sqlx::query("INSERT OR IGNORE INTO live_reminded (ticket_id) VALUES (?)")
+    let mut call = None;
+    match r.kind {
+        ReminderKind::TurnNear => {
+            let first = sqlx::query("INSERT OR IGNORE INTO live_reminded (ticket_id) VALUES (?)")
+                .bind(r.ticket.to_string())
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+            if first == 0 {
+                return Ok(());
+            }
+        }
+        ReminderKind::Called => {
+            let n: i64 = sqlx::query_scalar(
+                "INSERT INTO live_called (ticket_id, calls) VALUES (?, 1) \
+                 ON CONFLICT (ticket_id) DO UPDATE SET calls = calls + 1 RETURNING calls",
+            )
             .bind(r.ticket.to_string())
-            .execute(&mut **tx)
-            .await?
-            .rows_affected();
-        if first == 0 {
-            return Ok(());
+            .fetch_one(&mut **tx)
+            .await?;
+            call = Some(n);
         }
     }
     sqlx::query(
-        "INSERT INTO live_reminders (branch, kind, ticket_id, service, phone, ahead, window_no) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO live_reminders \
+         (branch, kind, ticket_id, service, phone, ahead, window_no, call_no) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(branch.as_str())
     .bind(r.kind.as_str())
@@ -153,6 +173,7 @@ pub async fn insert(
     .bind(r.phone.digits())
     .bind(i64::from(r.ahead))
     .bind(r.window.map(|w| i64::from(w.get())))
+    .bind(call)
     .execute(&mut **tx)
     .await
     .map(drop)
@@ -186,6 +207,10 @@ fn buffered(row: &SqliteRow) -> anyhow::Result<BufferedReminder> {
             window: row
                 .try_get::<Option<i64>, _>("window_no")?
                 .map(window_no)
+                .transpose()?,
+            call: row
+                .try_get::<Option<i64>, _>("call_no")?
+                .map(|n| u32::try_from(n).context("bad call_no"))
                 .transpose()?,
         })
     };

@@ -116,7 +116,9 @@ CREATE INDEX IF NOT EXISTS live_history_by_branch ON live_history (branch, seq);
 
 -- The reminder buffer (store/mod.rs, "Reminder buffer"): intents written in the transaction of
 -- the step that finds them, deleted once the SMS relay has put them in the outbox.
--- `live_reminded` is the once-per-ticket flag of turn-near intents.
+-- `live_reminded` is the once-per-ticket flag of turn-near intents; `live_called` counts each
+-- ticket's called intents, whose number is `call_no` (files written before it get the column
+-- from `persist::upgrade`; their older rows have none).
 CREATE TABLE IF NOT EXISTS live_reminders (
     seq       INTEGER PRIMARY KEY AUTOINCREMENT,
     branch    TEXT    NOT NULL,
@@ -125,9 +127,15 @@ CREATE TABLE IF NOT EXISTS live_reminders (
     service   TEXT    NOT NULL,
     phone     TEXT    NOT NULL,                     -- 11 digits; never logged
     ahead     INTEGER NOT NULL,
-    window_no INTEGER
+    window_no INTEGER,
+    call_no   INTEGER                               -- called: 1, 2, … per ticket
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS live_reminded (
     ticket_id TEXT NOT NULL PRIMARY KEY
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS live_called (
+    ticket_id TEXT    NOT NULL PRIMARY KEY,
+    calls     INTEGER NOT NULL
 ) STRICT;

@@ -57,6 +57,8 @@ pub struct RedisStore {
     readers: Readers,
     key_prefix: String,
     event_retention: usize,
+    /// Whether a recall appends a called reminder intent (`sms.remind_on_recall`).
+    remind_on_recall: bool,
 }
 
 impl RedisStore {
@@ -73,6 +75,7 @@ impl RedisStore {
             readers,
             key_prefix: key_prefix.to_owned(),
             event_retention: DEFAULT_EVENT_RETENTION,
+            remind_on_recall: false,
         })
     }
 
@@ -80,6 +83,13 @@ impl RedisStore {
     /// stream is trimmed with `MAXLEN ~`, so a few more may stay.
     pub fn with_event_retention(mut self, n: usize) -> Self {
         self.event_retention = n.max(1);
+        self
+    }
+
+    /// Whether a recall appends a called reminder intent, as a call does (off unless set).
+    #[must_use]
+    pub fn with_remind_on_recall(mut self, on: bool) -> Self {
+        self.remind_on_recall = on;
         self
     }
 

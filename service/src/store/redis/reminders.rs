@@ -68,5 +68,48 @@ fn intent(f: &HashMap<String, String>) -> Result<ReminderIntent, String> {
                     .ok_or_else(|| bad_field("window"))
             })
             .transpose()?,
+        call: opt("call")
+            .map(|v| v.parse().map_err(|_| bad_field("call")))
+            .transpose()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(extra: &[(&str, &str)]) -> HashMap<String, String> {
+        let base = [
+            ("kind", "called"),
+            ("ticket", "b1.20261127.A001"),
+            ("service", "social"),
+            ("phone", "13800000001"),
+            ("ahead", "0"),
+            ("window", "4"),
+        ];
+        base.iter()
+            .chain(extra)
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_numbered_called_entry_has_its_own_subject() {
+        let intent = intent(&entry(&[("call", "2")])).expect("readable");
+        assert_eq!(intent.call, Some(2));
+        assert_eq!(intent.subject(), "b1.20261127.A001#2");
+    }
+
+    #[test]
+    fn an_entry_buffered_before_numbering_keeps_the_ticket_as_subject() {
+        let intent = intent(&entry(&[])).expect("readable");
+        assert_eq!(intent.call, None);
+        assert_eq!(intent.subject(), "b1.20261127.A001");
+        let bad = intent_err(&entry(&[("call", "x")]));
+        assert!(bad.contains("call"), "{bad}");
+    }
+
+    fn intent_err(f: &HashMap<String, String>) -> String {
+        intent(f).expect_err("unreadable")
+    }
 }

@@ -150,7 +150,11 @@ impl RedisStore {
         };
         let build = |facts: &[Service]| {
             let mut inv = self.invoke(&SCRIPTS.step, branch);
-            inv.arg(name).arg(window.get()).arg(at_ms(now));
+            let remind = name == "recall" && self.remind_on_recall;
+            inv.arg(name)
+                .arg(window.get())
+                .arg(at_ms(now))
+                .arg(if remind { "1" } else { "0" });
             args::service_facts(&mut inv, facts.iter());
             inv
         };

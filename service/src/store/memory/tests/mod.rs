@@ -8,6 +8,7 @@ mod illegal;
 mod reopen;
 mod routing;
 mod transitions;
+mod upgrade;
 
 use std::time::Duration;
 

@@ -1,7 +1,8 @@
 -- The reminder buffer (store/mod.rs, "Reminder buffer"): the steps that move the queue append
 -- intents to the stream `P:reminders` in the same script, after all of their checks. The
 -- entry id is Redis's own; `reminders_ack` XDELs the ids the relay committed. The ticket
--- hash's `near_sent` makes a turn-near intent once per ticket, through requeues and transfers.
+-- hash's `near_sent` makes a turn-near intent once per ticket, through requeues and transfers;
+-- its `called_n` counts the ticket's called intents and numbers each (`call`: 1, 2, …).
 local K_REMINDERS = P .. ':reminders'
 
 -- The ticket at index NEAR[svc] of today's queue of `svc` (that many people ahead), if it has
@@ -19,9 +20,10 @@ local function remind_near(day, svc)
     'phone', phone, 'ahead', n)
 end
 
--- Ticket `t` (its fields before the step) called to window `no`.
+-- Ticket `t` (its fields before the step) called, or recalled, to window `no`.
 local function remind_called(t, no)
   if not t.phone or t.phone == '' then return end
+  local n = redis.call('HINCRBY', k_ticket(t.id), 'called_n', 1)
   redis.call('XADD', K_REMINDERS, '*', 'kind', 'called', 'ticket', t.id, 'service', t.service,
-    'phone', t.phone, 'ahead', 0, 'window', no)
+    'phone', t.phone, 'ahead', 0, 'window', no, 'call', n)
 end

@@ -1,10 +1,11 @@
 -- recall, start_service, complete_service, mark_no_show: a step on the ticket a window holds.
--- ARGV: step ('recall' | 'start' | 'complete' | 'no_show'), window, at (ms), then service
--- facts (see service_facts; needed by 'recall' only, a count of 0 otherwise).
+-- ARGV: step ('recall' | 'start' | 'complete' | 'no_show'), window, at (ms), whether a recall
+-- appends a called reminder intent ('1' | '0'), then service facts (see service_facts; needed
+-- by 'recall' only, a count of 0 otherwise).
 -- Replies {'ok', view}, {'retry', service} when the facts of the ticket's service were not
 -- passed, or {'err', ...}. Events: recall a Called with the new recall count; the others a
 -- WindowChanged. complete and no_show append the leg's history entry.
-local step, no, at = ARGV[1], ARGV[2], ARGV[3]
+local step, no, at, remind_recall = ARGV[1], ARGV[2], ARGV[3], ARGV[4] == '1'
 local wkey = k_win(no)
 -- A served ticket longer than this does not feed the average (4 h in ms).
 local MAX_SERVICE_MS = 14400000
@@ -19,13 +20,14 @@ local tkey = k_ticket(t.id)
 
 if step == 'recall' then
   if t.state ~= 'CALLED' then return fail('ticket_state', t.number, t.state) end
-  local facts = service_facts(4, t.service)
+  local facts = service_facts(5, t.service)
   if not facts then return {'retry', t.service} end
   if tonumber(t.recall_count or '0') >= facts.recall_limit then
     return fail('recall_limit', t.number, facts.recall_limit)
   end
   local recall = redis.call('HINCRBY', tkey, 'recall_count', 1)
   emit_called(at, t, no, recall)
+  if remind_recall then remind_called(t, no) end
   return {'ok', view(t.id)}
 elseif step == 'start' then
   if t.state ~= 'CALLED' then return fail('ticket_state', t.number, t.state) end
