@@ -57,9 +57,9 @@ async fn migrations_apply_twice_and_leave_an_empty_layout(
     let first = db.migrate().await?;
     let second = db.migrate().await?;
     assert_eq!(
-        first, 6,
+        first, 7,
         "0001_layout, 0002_appointments, 0003_layout_appointments, 0004_appointment_check_in, \
-         0005_history, 0006_sms_outbox"
+         0005_history, 0006_sms_outbox, 0007_sms_status_early"
     );
     assert_eq!(second, first);
     db.ping().await?;
@@ -165,7 +165,7 @@ async fn the_migrate_subcommand_migrates_and_exits_zero(
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(output.status.success(), "exit {}: {stderr}", output.status);
         assert!(
-            stdout.starts_with("migrations applied version=6 "),
+            stdout.starts_with("migrations applied version=7 "),
             "stdout: {stdout}"
         );
     }

@@ -3,13 +3,17 @@
 //! given and the sorted form) is taken (204); a missing or wrong signature, or one over another
 //! URL (the address the request really came to), is refused with 403. Statuses reach the
 //! outbox monotonically: a late `sent` never overwrites `delivered`; an `undelivered` status
-//! keeps its `ErrorCode` in the row.
+//! keeps its `ErrorCode` in the row; a status that comes before the worker recorded the send
+//! is taken (204) and applied when it does.
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use queuecall::domain::{BranchId, Phone};
 use queuecall::records::Db;
-use queuecall::records::outbox::{NewSms, Outcome, SmsKind, claim, enqueue, record_outcome};
+use queuecall::records::outbox::{
+    Claimed, NewSms, Outcome, SmsKind, claim, enqueue, record_outcome,
+};
 use queuecall::sms::signature;
 use queuecall_tests::*;
 use serde_yaml::{Mapping, Value};
@@ -67,6 +71,26 @@ async fn outbox_state(db: &Db) -> anyhow::Result<(String, Option<String>)> {
                 .await?
         }
     })
+}
+
+/// A reminder claimed as the worker would, due an hour after the app's clock so that the
+/// app's own worker (its manual clock stays at the start of the test day) never takes it;
+/// and the instant it was claimed at.
+async fn claimed_reminder(db: &Db, subject: &str) -> anyhow::Result<(Claimed, DateTime<Utc>)> {
+    let due = start_of_test_day() + chrono::Duration::hours(1);
+    let reminder = NewSms {
+        subject: subject.to_owned(),
+        kind: SmsKind::Called,
+        branch: BranchId::parse("branch", BRANCH)?,
+        phone: Phone::parse("phone", "13812341234")?,
+        body: "请到 3 号窗口办理".to_owned(),
+        urgent: true,
+        not_before: due,
+    };
+    anyhow::ensure!(enqueue(db, &reminder, start_of_test_day()).await?);
+    let mut claimed = claim(db, due, 1, Duration::from_secs(60)).await?;
+    anyhow::ensure!(claimed.len() == 1, "claimed {} reminders", claimed.len());
+    Ok((claimed.remove(0), due))
 }
 
 /// The signature Twilio sends: the auth token over the configured public URL and the form.
@@ -150,23 +174,12 @@ async fn signed_statuses_reach_the_outbox_and_a_late_sent_never_overwrites_deliv
     )
     .await;
     let db = records.connect().await?;
-    let now = start_of_test_day();
-    let reminder = NewSms {
-        subject: "hq.20261127.A001".to_owned(),
-        kind: SmsKind::Called,
-        branch: BranchId::parse("branch", BRANCH)?,
-        phone: Phone::parse("phone", "13812341234")?,
-        body: "请到 3 号窗口办理".to_owned(),
-        urgent: true,
-        not_before: now,
-    };
-    assert!(enqueue(&db, &reminder, now).await?);
-    let claimed = claim(&db, now, 1, Duration::from_secs(60)).await?;
+    let (claimed, now) = claimed_reminder(&db, "hq.20261127.A001").await?;
     let sent = Outcome::Sent {
         sid: MESSAGE_SID.to_owned(),
         status: "queued".to_owned(),
     };
-    assert!(record_outcome(&db, &claimed[0], sent, now).await?);
+    assert!(record_outcome(&db, &claimed, sent, now).await?);
 
     let delivered = delivered();
     let first = post_status(&app, &delivered, Some(&signed(&delivered))).await;
@@ -193,23 +206,12 @@ async fn an_undelivered_status_keeps_its_error_code() -> anyhow::Result<()> {
     )
     .await;
     let db = records.connect().await?;
-    let now = start_of_test_day();
-    let reminder = NewSms {
-        subject: "hq.20261127.A002".to_owned(),
-        kind: SmsKind::Called,
-        branch: BranchId::parse("branch", BRANCH)?,
-        phone: Phone::parse("phone", "13812341234")?,
-        body: "请到 3 号窗口办理".to_owned(),
-        urgent: true,
-        not_before: now,
-    };
-    assert!(enqueue(&db, &reminder, now).await?);
-    let claimed = claim(&db, now, 1, Duration::from_secs(60)).await?;
+    let (claimed, now) = claimed_reminder(&db, "hq.20261127.A002").await?;
     let sent = Outcome::Sent {
         sid: MESSAGE_SID.to_owned(),
         status: "queued".to_owned(),
     };
-    assert!(record_outcome(&db, &claimed[0], sent, now).await?);
+    assert!(record_outcome(&db, &claimed, sent, now).await?);
 
     let mut undelivered = status_form("undelivered");
     undelivered.push(("ErrorCode".to_owned(), "30003".to_owned()));
@@ -236,5 +238,42 @@ async fn an_undelivered_status_keeps_its_error_code() -> anyhow::Result<()> {
         }
     };
     assert_eq!(code, Some(30003));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_delivered_status_before_the_send_is_recorded_is_applied_with_it() -> anyhow::Result<()> {
+    let records = fresh_sqlite().await?;
+    let app = spawn_app_configured(
+        AppOptions {
+            records: Some(records.settings()),
+            ..AppOptions::new(StoreKind::Embedded)
+        },
+        sms_settings(),
+    )
+    .await;
+    let db = records.connect().await?;
+    let (claimed, now) = claimed_reminder(&db, "hq.20261127.A003").await?;
+
+    // The provider calls back before the worker has recorded the send with its sid.
+    let delivered = delivered();
+    let early = post_status(&app, &delivered, Some(&signed(&delivered))).await;
+    let sent = Outcome::Sent {
+        sid: MESSAGE_SID.to_owned(),
+        status: "queued".to_owned(),
+    };
+    assert!(record_outcome(&db, &claimed, sent, now).await?);
+    let after_send = outbox_state(&db).await?;
+    let late = status_form("sent");
+    let late_status = post_status(&app, &late, Some(&signed(&late))).await;
+
+    assert_eq!((early.as_u16(), late_status.as_u16()), (204, 204));
+    let delivered_row = ("delivered".to_owned(), Some("delivered".to_owned()));
+    assert_eq!(after_send, delivered_row);
+    assert_eq!(
+        outbox_state(&db).await?,
+        delivered_row,
+        "a late sent never overwrites"
+    );
     Ok(())
 }

@@ -1,11 +1,13 @@
 //! The SMS outbox on both records engines: enqueue once per (subject, kind), claims that never
-//! hand one reminder to two workers, leases that expire, fenced outcomes, monotonic statuses.
+//! hand one reminder to two workers, leases that expire, fenced outcomes, monotonic statuses,
+//! and statuses that come before the send is recorded (held, then applied with it).
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use queuecall::domain::{BranchId, Phone};
 use queuecall::records::Db;
+use queuecall::records::outbox::StatusApplied::{Applied, Held, Ignored, NotNewer};
 use queuecall::records::outbox::{
     self, Claimed, NewSms, Outcome, SmsKind, apply_status, claim, enqueue, record_outcome,
 };
@@ -201,27 +203,169 @@ async fn statuses_apply_monotonically(database: TestDatabase) -> anyhow::Result<
         status: "queued".to_owned(),
     };
     record_outcome(&db, &c, sent, now).await?;
-    assert!(apply_status(&db, "SM1", "sent", None, now).await?);
-    assert!(apply_status(&db, "SM1", "delivered", None, now).await?);
-    assert!(
-        !apply_status(&db, "SM1", "sent", None, now).await?,
-        "late sent"
+    let apply = |status: &'static str| apply_status(&db, "SM1", status, None, now);
+    assert_eq!(apply("sent").await?, Applied);
+    assert_eq!(apply("delivered").await?, Applied);
+    assert_eq!(apply("sent").await?, NotNewer, "late sent");
+    assert_eq!(apply("queued").await?, NotNewer);
+    assert_eq!(apply("failed").await?, NotNewer, "same rank");
+    assert_eq!(apply("bogus").await?, Ignored);
+    assert_eq!(
+        apply_status(&db, &"S".repeat(101), "sent", None, now).await?,
+        Ignored,
+        "no reminder can have that sid"
     );
-    assert!(!apply_status(&db, "SM1", "queued", None, now).await?);
-    assert!(
-        !apply_status(&db, "SM1", "failed", None, now).await?,
-        "same rank"
-    );
-    assert!(
-        !apply_status(&db, "SM9", "delivered", None, now).await?,
-        "unknown sid"
-    );
-    assert!(!apply_status(&db, "SM1", "bogus", None, now).await?);
     assert_eq!(
         state_of(&db, "t1").await?,
         ("delivered".to_owned(), 1, Some("delivered".to_owned()))
     );
+    assert!(held(&db).await?.is_empty());
     Ok(())
+}
+
+async fn a_status_before_the_send_is_recorded_is_applied_with_it(
+    database: TestDatabase,
+) -> anyhow::Result<()> {
+    let db = database.migrated().await?;
+    let now = start_of_test_day();
+    enqueue(&db, &sms("t1", SmsKind::Called, now)?, now).await?;
+    enqueue(&db, &sms("t2", SmsKind::Called, now)?, now).await?;
+    let claimed = claim(&db, now, 10, LEASE).await?;
+    let (c1, c2) = match claimed.as_slice() {
+        [a, b] if a.subject == "t1" => (a, b),
+        [a, b] => (b, a),
+        _ => anyhow::bail!("claimed {} rows, not two", claimed.len()),
+    };
+
+    // The provider calls back before the worker records the sends.
+    assert_eq!(
+        apply_status(&db, "SM1", "delivered", None, now).await?,
+        Held
+    );
+    assert_eq!(apply_status(&db, "SM1", "sent", None, now).await?, NotNewer);
+    assert_eq!(apply_status(&db, "SM2", "sent", None, now).await?, Held);
+    assert_eq!(
+        apply_status(&db, "SM2", "undelivered", Some(30003), now).await?,
+        Held,
+        "a higher rank replaces the one held"
+    );
+    assert_eq!(held(&db).await?.len(), 2);
+    for (c, sid) in [(c1, "SM1"), (c2, "SM2")] {
+        let sent = Outcome::Sent {
+            sid: sid.to_owned(),
+            status: "queued".to_owned(),
+        };
+        assert!(record_outcome(&db, c, sent, now + seconds(1)).await?);
+    }
+
+    assert_eq!(
+        state_of(&db, "t1").await?,
+        ("delivered".to_owned(), 1, Some("delivered".to_owned()))
+    );
+    assert_eq!(
+        state_of(&db, "t2").await?,
+        ("undelivered".to_owned(), 1, Some("undelivered".to_owned()))
+    );
+    assert_eq!(error_code_of(&db, "t2").await?, Some(30003));
+    assert!(held(&db).await?.is_empty(), "taken with the sends");
+    assert_eq!(
+        apply_status(&db, "SM1", "sent", None, now).await?,
+        NotNewer,
+        "a late sent still never overwrites"
+    );
+    assert_eq!(state_of(&db, "t1").await?.0, "delivered");
+    Ok(())
+}
+
+async fn statuses_held_for_a_day_that_never_matched_are_deleted(
+    database: TestDatabase,
+) -> anyhow::Result<()> {
+    let db = database.migrated().await?;
+    let now = start_of_test_day();
+    let yesterday = now - chrono::Duration::hours(25);
+    assert_eq!(
+        apply_status(&db, "SMold", "sent", None, yesterday).await?,
+        Held
+    );
+    assert_eq!(
+        apply_status(&db, "SMrecent", "sent", None, now - seconds(3600)).await?,
+        Held
+    );
+
+    assert_eq!(apply_status(&db, "SMnew", "queued", None, now).await?, Held);
+
+    assert_eq!(held(&db).await?, ["SMnew", "SMrecent"]);
+    Ok(())
+}
+
+/// The callback and the worker's record of the send at once, many times: every status ends
+/// on its reminder, whichever commits first.
+async fn a_status_racing_the_send_is_never_lost(database: TestDatabase) -> anyhow::Result<()> {
+    let db = database.migrated().await?;
+    let now = start_of_test_day();
+    const ROWS: usize = 40;
+    for n in 0..ROWS {
+        enqueue(&db, &sms(&format!("t{n:03}"), SmsKind::Called, now)?, now).await?;
+    }
+    let claimed = claim(&db, now, ROWS, LEASE).await?;
+    anyhow::ensure!(claimed.len() == ROWS, "claimed {}", claimed.len());
+    let mut racing = Vec::new();
+    for c in claimed {
+        let sid = format!("SM-{}", c.subject);
+        let (db_a, db_b, sid_b) = (db.clone(), db.clone(), sid.clone());
+        racing.push(tokio::spawn(async move {
+            let sent = Outcome::Sent {
+                sid,
+                status: "queued".to_owned(),
+            };
+            record_outcome(&db_a, &c, sent, now).await.map(drop)
+        }));
+        racing.push(tokio::spawn(async move {
+            apply_status(&db_b, &sid_b, "delivered", None, now)
+                .await
+                .map(drop)
+        }));
+    }
+    for done in futures::future::join_all(racing).await {
+        done??;
+    }
+
+    for n in 0..ROWS {
+        assert_eq!(
+            state_of(&db, &format!("t{n:03}")).await?,
+            ("delivered".to_owned(), 1, Some("delivered".to_owned())),
+            "t{n:03}"
+        );
+    }
+    assert!(held(&db).await?.is_empty());
+    Ok(())
+}
+
+/// The sids of the statuses held, in order.
+async fn held(db: &Db) -> anyhow::Result<Vec<String>> {
+    let sql = "SELECT provider_sid FROM sms_status_early ORDER BY provider_sid";
+    Ok(match db {
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await?,
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(pool).await?,
+    })
+}
+
+async fn error_code_of(db: &Db, subject: &str) -> anyhow::Result<Option<i64>> {
+    let sql = "SELECT error_code FROM sms_outbox WHERE subject = $1";
+    Ok(match db {
+        Db::Postgres(pool) => {
+            sqlx::query_scalar(sql)
+                .bind(subject)
+                .fetch_one(pool)
+                .await?
+        }
+        Db::Sqlite(pool) => {
+            sqlx::query_scalar(sql)
+                .bind(subject)
+                .fetch_one(pool)
+                .await?
+        }
+    })
 }
 
 async fn cancel_stops_a_pending_reminder_only(database: TestDatabase) -> anyhow::Result<()> {
@@ -266,5 +410,8 @@ on_both_engines!(
     an_expired_lease_is_claimed_again_and_asks_first,
     retries_come_back_at_their_time,
     statuses_apply_monotonically,
+    a_status_before_the_send_is_recorded_is_applied_with_it,
+    statuses_held_for_a_day_that_never_matched_are_deleted,
+    a_status_racing_the_send_is_never_lost,
     cancel_stops_a_pending_reminder_only,
 );

@@ -1,7 +1,8 @@
 //! `POST /sms/status` on the HTTP listener: the provider's delivery-status callback. A request
 //! whose `X-Twilio-Signature` is missing or wrong is refused (403); a good one applies
 //! `MessageStatus` (and its `ErrorCode`, kept in the row) to the outbox row of `MessageSid`
-//! and answers 204.
+//! and answers 204 — also when no row has that sid yet: the status is then held until the
+//! worker records the send (`records::outbox::apply_status`).
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use super::settings::{Secret, SmsSettings};
 use super::signature;
 use crate::clock::Clock;
 use crate::records::Db;
+use crate::records::outbox::StatusApplied;
 
 /// The path of the callback on the HTTP listener.
 pub const STATUS_PATH: &str = "/sms/status";
@@ -24,14 +26,13 @@ pub const SIGNATURE_HEADER: &str = "x-twilio-signature";
 #[async_trait::async_trait]
 pub trait StatusSink: Send + Sync + 'static {
     /// Applies `status` (with the provider's `ErrorCode`, if any) to the message the provider
-    /// calls `provider_sid`; false when no message has that sid or the status is not newer
-    /// than the one recorded.
+    /// calls `provider_sid`, or holds it until a message has that sid.
     async fn apply_status(
         &self,
         provider_sid: &str,
         status: &str,
         error_code: Option<i64>,
-    ) -> anyhow::Result<bool>;
+    ) -> anyhow::Result<StatusApplied>;
 }
 
 /// What the callback needs: the key and URL of the signatures, and where statuses go.
@@ -101,7 +102,7 @@ async fn status(
                 sid,
                 status,
                 error_code = field("ErrorCode"),
-                applied,
+                ?applied,
                 "sms status"
             );
             StatusCode::NO_CONTENT
@@ -138,7 +139,7 @@ impl StatusSink for OutboxStatus {
         provider_sid: &str,
         status: &str,
         error_code: Option<i64>,
-    ) -> anyhow::Result<bool> {
+    ) -> anyhow::Result<StatusApplied> {
         crate::records::outbox::apply_status(
             &self.db,
             provider_sid,

@@ -2,7 +2,9 @@
 //! an instant is read back, and the outbox statements a caller's own connection runs.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use sqlx::{PgConnection, PgPool, SqliteConnection, SqlitePool};
+use sqlx::{
+    Database, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction,
+};
 
 /// An engine's SQL spelling, for pools and connections of either engine.
 pub(super) trait Dialect {
@@ -41,6 +43,59 @@ macro_rules! sqlite {
 
 postgres!(PgPool, PgConnection);
 sqlite!(SqlitePool, SqliteConnection);
+
+/// The class of the outbox's advisory locks (the first of PostgreSQL's two 32-bit keys), so
+/// that they never meet the single 64-bit keys of other advisory locks.
+const SID_LOCK_CLASS: i32 = 5;
+
+/// A pool whose writing transactions can be serialised per provider sid: see
+/// [`super::apply_status`] for why the status callback and the worker's record of a send need
+/// it.
+pub(super) trait SidPool: Dialect {
+    type Db: Database;
+
+    /// Begins a transaction that will write, holding the sid's lock until it ends.
+    /// PostgreSQL: `BEGIN`, then the transaction-scoped advisory lock
+    /// `pg_advisory_xact_lock(5, hashtext(sid))` (a collision of two sids' hashes only makes
+    /// one wait). SQLite: `BEGIN IMMEDIATE`, which takes the database's write lock at once
+    /// (waiting up to the busy timeout) and so serialises every writer, and whose reads then
+    /// see every transaction committed before it.
+    async fn begin_for_sid(&self, sid: &str) -> sqlx::Result<Transaction<'static, Self::Db>>;
+
+    /// Begins a transaction that will write, with no lock of a sid: PostgreSQL `BEGIN`,
+    /// SQLite `BEGIN IMMEDIATE` (a deferred one that read first could not upgrade).
+    async fn begin_write(&self) -> sqlx::Result<Transaction<'static, Self::Db>>;
+}
+
+impl SidPool for PgPool {
+    type Db = Postgres;
+
+    async fn begin_for_sid(&self, sid: &str) -> sqlx::Result<Transaction<'static, Postgres>> {
+        let mut tx = self.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+            .bind(SID_LOCK_CLASS)
+            .bind(sid)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
+    async fn begin_write(&self) -> sqlx::Result<Transaction<'static, Postgres>> {
+        self.begin().await
+    }
+}
+
+impl SidPool for SqlitePool {
+    type Db = Sqlite;
+
+    async fn begin_for_sid(&self, _sid: &str) -> sqlx::Result<Transaction<'static, Sqlite>> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    async fn begin_write(&self) -> sqlx::Result<Transaction<'static, Sqlite>> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
 
 /// An instant as both engines take it in a text parameter: RFC 3339 UTC with microseconds,
 /// so that SQLite's text order is time order.

@@ -9,13 +9,16 @@
 //! the provider is called; a worker that dies leaves a lease that expires, and the next claim
 //! takes the row again and asks the provider first ([`Claimed::verify_since`]). The worker then
 //! [`record_outcome`]s, fenced by the attempt number: a worker whose lease was taken over
-//! records nothing. [`apply_status`] applies the provider's delivery statuses monotonically.
+//! records nothing. [`apply_status`] applies the provider's delivery statuses monotonically; one
+//! that comes before the worker has recorded the send is held (`sms_status_early`,
+//! migrations/*/0007_sms_status_early.sql) and applied by [`record_outcome`].
 //!
 //! Every instant is the caller's `now` (the service's clock), never the database's.
 
 mod claim;
 mod engine;
 mod outcome;
+mod status;
 mod write;
 
 use chrono::{DateTime, Utc};
@@ -24,7 +27,8 @@ use crate::domain::{BranchId, Phone};
 
 pub use claim::{Claimed, claim, recent_sends};
 pub use engine::OutboxConn;
-pub use outcome::{Outcome, apply_status, record_outcome};
+pub use outcome::{Outcome, record_outcome};
+pub use status::{StatusApplied, apply_status};
 pub use write::{cancel, cancel_in, enqueue, enqueue_in};
 
 /// What a reminder is about; with the subject (a ticket or appointment id) its identity.

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 
 use super::Claimed;
-use super::engine::{Dialect, stamp};
+use super::engine::{Dialect, SidPool, stamp};
+use super::status::StatusConn;
 use crate::records::Db;
 
 /// What the worker decided after an attempt (or instead of one).
@@ -92,7 +93,9 @@ impl Outcome {
 
 /// Records `outcome` of the attempt `claimed`, fenced by its attempt number: answers `false`
 /// (and changes nothing) when the row is no longer this attempt's (its lease expired and
-/// another worker claimed it).
+/// another worker claimed it). A `Sent` outcome also applies the status the provider may have
+/// called back with before it (held by [`super::apply_status`], which explains the lock
+/// taken here) and deletes it, in the same transaction.
 pub async fn record_outcome(
     db: &Db,
     claimed: &Claimed,
@@ -102,7 +105,11 @@ pub async fn record_outcome(
     let plan = outcome.plan();
     let (sid, status) = plan.sent.clone().unzip();
     let sent_at = sid.as_ref().map(|_| stamp(now));
-    let done = with_pool!(db, pool => {
+    let (done, held) = with_pool!(db, pool => async {
+        let mut tx = match &sid {
+            Some(sid) => pool.begin_for_sid(sid).await?,
+            None => pool.begin_write().await?,
+        };
         let sql = format!(
             "UPDATE sms_outbox SET state = $3, attempts = attempts - $4, \
              next_attempt_at = COALESCE({}, next_attempt_at), claimed_until = NULL, \
@@ -116,7 +123,7 @@ pub async fn record_outcome(
             pool.instant(7),
             pool.instant(12),
         );
-        sqlx::query(AssertSqlSafe(sql))
+        let done = sqlx::query(AssertSqlSafe(sql))
             .bind(&claimed.id)
             .bind(i64::from(claimed.attempts))
             .bind(plan.state)
@@ -129,10 +136,19 @@ pub async fn record_outcome(
             .bind(plan.code)
             .bind(plan.error.as_deref().map(|e| truncate(e, 1000)))
             .bind(stamp(now))
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
-    })
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let mut held = None;
+        if let (1, Some(sid)) = (done, &sid)
+            && let Some(status) = tx.take_held(sid).await?
+        {
+            let applied = tx.apply_to_reminder(sid, &status, now).await?;
+            held = Some((status.status, applied));
+        }
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>((done, held))
+    }.await)
     .with_context(|| format!("recording an attempt of reminder {}", claimed.id))?;
     let recorded = done == 1;
     if !recorded {
@@ -142,77 +158,12 @@ pub async fn record_outcome(
             "sms attempt not recorded: another worker took the reminder over"
         );
     }
+    if let Some((status, applied)) = held {
+        tracing::debug!(sms = %claimed.id, status, applied, "sms status that came before the send taken");
+    }
     Ok(recorded)
 }
 
 fn truncate(text: &str, chars: usize) -> String {
     text.chars().take(chars).collect()
-}
-
-/// The order of the provider's statuses; a status never replaces one of a higher rank.
-const RANKS: [(&str, i64); 10] = [
-    ("accepted", 0),
-    ("scheduled", 0),
-    ("queued", 1),
-    ("sending", 2),
-    ("sent", 3),
-    ("delivered", 4),
-    ("undelivered", 4),
-    ("failed", 4),
-    ("canceled", 4),
-    ("read", 5),
-];
-
-/// The outbox state a provider status puts a sent reminder in.
-fn state_of(status: &str) -> &'static str {
-    match status {
-        "delivered" | "read" => "delivered",
-        "undelivered" => "undelivered",
-        "failed" | "canceled" => "failed",
-        _ => "sent",
-    }
-}
-
-/// Applies the provider's `status` to the reminder it knows as `sid`, monotonically: only a
-/// status of a higher rank than the stored one is applied (a late `sent` never overwrites
-/// `delivered` or `failed`). Answers whether it was applied; `false` also for an unknown sid
-/// or status. The provider's `error_code` (undelivered, failed), when given, is kept in the
-/// row's `error_code` with the status.
-pub async fn apply_status(
-    db: &Db,
-    sid: &str,
-    status: &str,
-    error_code: Option<i64>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<bool> {
-    let Some(rank) = RANKS.iter().find(|(s, _)| *s == status).map(|(_, r)| *r) else {
-        tracing::warn!(sid, status, "unknown sms status ignored");
-        return Ok(false);
-    };
-    let ranks: String = RANKS
-        .iter()
-        .map(|(s, r)| format!(" WHEN '{s}' THEN {r}"))
-        .collect();
-    let done = with_pool!(db, pool => {
-        let sql = format!(
-            "UPDATE sms_outbox SET provider_status = $2, state = $3, updated_at = {}, \
-             error_code = COALESCE($6, error_code) \
-             WHERE provider_sid = $1 \
-             AND state IN ('sent', 'delivered', 'undelivered', 'failed') \
-             AND (CASE provider_status{ranks} ELSE -1 END) < $4",
-            pool.instant(5)
-        );
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(sid)
-            .bind(status)
-            .bind(state_of(status))
-            .bind(rank)
-            .bind(stamp(now))
-            .bind(error_code)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected())
-    })
-    .with_context(|| format!("applying status {status} to message {sid}"))?;
-    Ok(done == 1)
 }
