@@ -17,7 +17,7 @@ use super::{MemoryStore, history_rows, reminder_rows, steps, tickets, windows};
 
 #[async_trait]
 impl QueueStore for MemoryStore {
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, service = %new.service))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, service = %new.service))]
     async fn take_ticket(
         &self,
         branch: &Branch,
@@ -41,12 +41,12 @@ impl QueueStore for MemoryStore {
         .await
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, ticket = %id))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, ticket = %id))]
     async fn get_ticket(&self, branch: &Branch, id: &TicketId) -> QueueResult<TicketView> {
         self.read(&branch.id, |s| s.view(branch, id)).await
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, service = %service))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, service = %service))]
     async fn list_waiting(
         &self,
         branch: &Branch,
@@ -58,7 +58,7 @@ impl QueueStore for MemoryStore {
             .await)
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, ticket = %id))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, ticket = %id))]
     async fn cancel_ticket(
         &self,
         branch: &Branch,
@@ -71,7 +71,7 @@ impl QueueStore for MemoryStore {
         .await
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id))]
     async fn windows(&self, branch: &Branch) -> QueueResult<Vec<WindowStatus>> {
         Ok(self
             .read(&branch.id, |s| {
@@ -84,14 +84,14 @@ impl QueueStore for MemoryStore {
             .await)
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id))]
     async fn services(&self, branch: &Branch, now: &Now) -> QueueResult<Vec<ServiceStatus>> {
         Ok(self
             .read(&branch.id, |s| s.service_statuses(branch, now))
             .await)
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, window = %window))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window))]
     async fn set_window(
         &self,
         branch: &Branch,
@@ -108,7 +108,7 @@ impl QueueStore for MemoryStore {
         .await
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, window = %window))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window))]
     async fn call_next(
         &self,
         branch: &Branch,
@@ -127,7 +127,7 @@ impl QueueStore for MemoryStore {
         .await
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, window = %window, ticket = %id))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window, ticket = %id))]
     async fn call_ticket(
         &self,
         branch: &Branch,
@@ -142,7 +142,7 @@ impl QueueStore for MemoryStore {
         .await
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, window = %window))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window))]
     async fn recall(
         &self,
         branch: &Branch,
@@ -160,7 +160,7 @@ impl QueueStore for MemoryStore {
         .await
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, window = %window))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window))]
     async fn start_service(
         &self,
         branch: &Branch,
@@ -171,7 +171,7 @@ impl QueueStore for MemoryStore {
             .await
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, window = %window))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window))]
     async fn complete_service(
         &self,
         branch: &Branch,
@@ -182,7 +182,7 @@ impl QueueStore for MemoryStore {
             .await
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, window = %window))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window))]
     async fn mark_no_show(
         &self,
         branch: &Branch,
@@ -193,7 +193,7 @@ impl QueueStore for MemoryStore {
             .await
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, ticket = %id))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, ticket = %id))]
     async fn requeue(&self, branch: &Branch, id: &TicketId, now: &Now) -> QueueResult<TicketView> {
         self.ticket_step(branch, now, |s| {
             let plan = tickets::requeue(s, branch, id, now);
@@ -202,7 +202,7 @@ impl QueueStore for MemoryStore {
         .await
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, window = %window, target = %target))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, window = %window, target = %target))]
     async fn transfer(
         &self,
         branch: &Branch,
@@ -218,7 +218,7 @@ impl QueueStore for MemoryStore {
         .await
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, day = %now.day))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, day = %now.day))]
     async fn expire_past_days(&self, branch: &Branch, now: &Now) -> QueueResult<u32> {
         self.step(
             &branch.id,
@@ -237,7 +237,7 @@ impl QueueStore for MemoryStore {
             .map_err(|e| QueueError::unavailable("sqlite", e))
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id))]
     async fn snapshot(
         &self,
         branch: &Branch,
@@ -270,14 +270,14 @@ impl QueueStore for MemoryStore {
         Ok(self.wait_for_events(&branch.id, after, max, wait).await)
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id))]
     async fn history_pending(&self, branch: &Branch, limit: usize) -> QueueResult<Vec<Buffered>> {
         history_rows::pending(&self.pool, &branch.id, limit)
             .await
             .map_err(|e| QueueError::unavailable("sqlite", format!("{e:#}")))
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, ids = ids.len()))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, ids = ids.len()))]
     async fn history_ack(&self, branch: &Branch, ids: &[String]) -> QueueResult<usize> {
         // Under the store's lock, so that it never waits on a step's write transaction.
         let _steps = self.branches.lock().await;
@@ -286,7 +286,7 @@ impl QueueStore for MemoryStore {
             .map_err(|e| QueueError::unavailable("sqlite", e))
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id))]
     async fn reminders_pending(
         &self,
         branch: &Branch,
@@ -297,7 +297,7 @@ impl QueueStore for MemoryStore {
             .map_err(|e| QueueError::unavailable("sqlite", format!("{e:#}")))
     }
 
-    #[tracing::instrument(level = "debug", skip_all, fields(branch = %branch.id, ids = ids.len()))]
+    #[tracing::instrument(skip_all, fields(branch = %branch.id, ids = ids.len()))]
     async fn reminders_ack(&self, branch: &Branch, ids: &[String]) -> QueueResult<usize> {
         // Under the store's lock, so that it never waits on a step's write transaction.
         let _steps = self.branches.lock().await;
