@@ -156,8 +156,13 @@ impl Default for HttpSettings {
 pub enum StoreSettings {
     /// In process, persisted to one SQLite file.
     Embedded { path: PathBuf },
-    /// Redis (or Redis Cluster); every key starts with `key_prefix`.
-    Redis { url: String, key_prefix: String },
+    /// Redis (or a Redis Cluster: `cluster`, and `url` lists seed nodes separated by
+    /// commas); every key starts with `key_prefix`.
+    Redis {
+        url: String,
+        key_prefix: String,
+        cluster: bool,
+    },
 }
 
 impl Default for StoreSettings {
@@ -172,10 +177,18 @@ impl fmt::Debug for StoreSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Embedded { path } => f.debug_struct("Embedded").field("path", path).finish(),
-            Self::Redis { url, key_prefix } => f
+            Self::Redis {
+                url,
+                key_prefix,
+                cluster,
+            } => f
                 .debug_struct("Redis")
-                .field("url", &mask_url(url))
+                .field(
+                    "url",
+                    &url.split(',').map(mask_url).collect::<Vec<_>>().join(","),
+                )
                 .field("key_prefix", key_prefix)
+                .field("cluster", cluster)
                 .finish(),
         }
     }
@@ -197,6 +210,7 @@ struct RawStore {
     path: Option<PathBuf>,
     url: Option<String>,
     key_prefix: Option<String>,
+    cluster: Option<bool>,
 }
 
 impl TryFrom<RawStore> for StoreSettings {
@@ -216,11 +230,24 @@ impl TryFrom<RawStore> for StoreSettings {
                 let url = raw
                     .url
                     .ok_or("store.url is required when store.kind is redis")?;
-                if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
-                    return Err(format!(
-                        "store.url '{}' must start with redis:// or rediss://",
-                        mask_url(&url)
-                    ));
+                let cluster = raw.cluster.unwrap_or(false);
+                let seeds: Vec<&str> = if cluster {
+                    url.split(',').map(str::trim).collect()
+                } else {
+                    vec![url.as_str()]
+                };
+                for seed in seeds {
+                    if !(seed.starts_with("redis://") || seed.starts_with("rediss://")) {
+                        return Err(format!(
+                            "store.url '{}' must start with redis:// or rediss://{}",
+                            mask_url(seed),
+                            if cluster {
+                                " (with store.cluster, each of the comma-separated nodes)"
+                            } else {
+                                ""
+                            }
+                        ));
+                    }
                 }
                 let key_prefix = raw.key_prefix.unwrap_or_else(|| "qc".to_owned());
                 let valid = !key_prefix.is_empty()
@@ -232,7 +259,11 @@ impl TryFrom<RawStore> for StoreSettings {
                         "store.key_prefix '{key_prefix}' must be letters, digits, '-', '_' or ':'"
                     ));
                 }
-                Ok(Self::Redis { url, key_prefix })
+                Ok(Self::Redis {
+                    url,
+                    key_prefix,
+                    cluster,
+                })
             }
         }
     }

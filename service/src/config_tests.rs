@@ -63,7 +63,8 @@ format = "json"
             settings.store,
             StoreSettings::Redis {
                 url: "redis://:s3cret@127.0.0.1:6379/0".into(),
-                key_prefix: "qc".into()
+                key_prefix: "qc".into(),
+                cluster: false
             }
         );
         assert_eq!(settings.hall_file, Some(PathBuf::from("hall.yaml")));
@@ -92,7 +93,8 @@ fn config_file_named_by_env_in_yaml() {
             settings.store,
             StoreSettings::Redis {
                 url: "redis://127.0.0.1:6379".into(),
-                key_prefix: "test-1".into()
+                key_prefix: "test-1".into(),
+                cluster: false
             }
         );
         assert_eq!(
@@ -229,7 +231,8 @@ fn numbers_in_the_environment_are_text_where_text_is_meant() {
             settings.store,
             StoreSettings::Redis {
                 url: "redis://127.0.0.1:6379".to_owned(),
-                key_prefix: "2026".to_owned()
+                key_prefix: "2026".to_owned(),
+                cluster: false
             }
         );
         assert!(settings.records.id_hash_key.is_some());

@@ -16,6 +16,7 @@ pub mod http;
 pub mod metrics;
 pub mod queue;
 pub mod records;
+pub mod redis_link;
 pub mod sms;
 pub mod startup;
 pub mod store;

@@ -15,6 +15,7 @@ use std::time::Duration;
 use crate::health::{self, Health, HealthSettings, Readiness};
 use crate::metrics::Metrics;
 use crate::metrics::layer::GrpcMetricsLayer;
+use crate::redis_link::Target;
 use crate::throttle::Throttle;
 use anyhow::Context;
 use queuecall_proto::v1::admin_service_server::{
@@ -454,13 +455,19 @@ async fn open_store(
             tracing::info!(path = %path.display(), "embedded store open");
             Ok(Arc::new(store))
         }
-        StoreSettings::Redis { url, key_prefix } => {
-            let store = RedisStore::new(url, key_prefix)
+        StoreSettings::Redis {
+            url,
+            key_prefix,
+            cluster,
+        } => {
+            let target = Target::new(url, *cluster)
+                .with_context(|| format!("the Redis store {}", mask_url(url)))?;
+            let store = RedisStore::open(&target, key_prefix)
                 .await
                 .with_context(|| format!("cannot set up the Redis store {}", mask_url(url)))?
                 .with_event_retention(event_retention)
                 .with_remind_on_recall(remind_on_recall);
-            tracing::info!(url = %mask_url(url), key_prefix = %key_prefix, "redis store set up");
+            tracing::info!(url = %mask_url(url), key_prefix = %key_prefix, cluster, "redis store set up");
             Ok(Arc::new(store))
         }
     }

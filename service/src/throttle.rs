@@ -16,10 +16,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::redis_link::{LazyLink, Target};
 use chrono::{DateTime, Utc};
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use serde::Deserialize;
-use tokio::sync::OnceCell;
 
 use crate::config::StoreSettings;
 use crate::domain::identity::{IdHasher, ResidentId};
@@ -109,11 +108,7 @@ pub struct Refused {
 /// Where the counters live.
 enum Counters {
     Memory(Mutex<HashMap<String, (u64, u32)>>),
-    Redis {
-        client: redis::Client,
-        prefix: String,
-        manager: OnceCell<ConnectionManager>,
-    },
+    Redis { link: LazyLink, prefix: String },
 }
 
 /// The limits and their counters.
@@ -142,10 +137,14 @@ impl Throttle {
     ) -> anyhow::Result<Self> {
         let counters = match store {
             StoreSettings::Embedded { .. } => Counters::Memory(Mutex::new(HashMap::new())),
-            StoreSettings::Redis { url, key_prefix } => Counters::Redis {
-                client: redis::Client::open(url.as_str())?,
+            StoreSettings::Redis {
+                url,
+                key_prefix,
+                cluster,
+            } => Counters::Redis {
+                link: Target::new(url, *cluster)?
+                    .lazy(Duration::from_secs(1), Duration::from_secs(1))?,
                 prefix: key_prefix.clone(),
-                manager: OnceCell::new(),
             },
         };
         Ok(Self {
@@ -228,20 +227,8 @@ impl Throttle {
                 entry.1 = entry.1.saturating_add(1);
                 Ok(u64::from(entry.1))
             }
-            Counters::Redis {
-                client,
-                prefix,
-                manager,
-            } => {
-                let manager = manager
-                    .get_or_try_init(|| async {
-                        let config = ConnectionManagerConfig::new()
-                            .set_connection_timeout(Some(Duration::from_secs(1)))
-                            .set_response_timeout(Some(Duration::from_secs(1)));
-                        client.get_connection_manager_with_config(config).await
-                    })
-                    .await?;
-                let mut conn = manager.clone();
+            Counters::Redis { link, prefix } => {
+                let mut conn = link.get().await?;
                 let count: u64 = redis::Script::new(INCR)
                     .key(format!("{prefix}:rl:{key}"))
                     .arg(window_ms)

@@ -27,6 +27,9 @@ pub enum StoreKind {
     Embedded,
     /// The Redis at `QUEUECALL_TEST_REDIS_URL`, under a key prefix of the test's own.
     Redis,
+    /// The test binary's own Redis Cluster of three masters ([`crate::redis_cluster`]), under
+    /// a key prefix of the test's own (the cluster ends with the test binary).
+    RedisCluster,
 }
 
 /// How to start the service; [`AppOptions::new`] gives the usual test set-up.
@@ -134,6 +137,22 @@ pub async fn spawn_app_configured(options: AppOptions, extra: Mapping) -> TestAp
                 }
             };
             store_value(&[("kind", "redis"), ("url", &url), ("key_prefix", &prefix)])
+        }
+        StoreKind::RedisCluster => {
+            let url = match options.redis_url.clone() {
+                Some(url) => url,
+                None => crate::redis_cluster().url(),
+            };
+            let prefix = match &options.redis_key_prefix {
+                Some(shared) => shared.clone(),
+                None => RedisPrefix::unique(&url).prefix,
+            };
+            let mut value =
+                store_value(&[("kind", "redis"), ("url", &url), ("key_prefix", &prefix)]);
+            if let Value::Mapping(map) = &mut value {
+                map.insert("cluster".into(), true.into());
+            }
+            value
         }
     };
     let records = match options.records.clone() {

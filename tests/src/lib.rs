@@ -16,6 +16,7 @@ mod engines;
 mod hall;
 mod own_postgres;
 mod process;
+mod redis_cluster;
 mod redis_server;
 mod redis_store;
 mod rpc;
@@ -35,6 +36,7 @@ pub use database::{TestDatabase, fresh_postgres, fresh_sqlite, test_database_url
 pub use hall::*;
 pub use own_postgres::OwnPostgres;
 pub use process::{CliOutput, ServiceProcess, binary_path, run_cli};
+pub use redis_cluster::{CLUSTER_MASTERS, RedisCluster, redis_cluster};
 pub use redis_server::RedisServer;
 pub use redis_store::{redis_key_count, redis_keys, require_redis, test_redis_url};
 pub use rpc::{Api, take_request};

@@ -1,6 +1,8 @@
 //! The store conformance suite (quickwit's `metastore_test_suite!` pattern): every test of
 //! `suite/` runs once per store, named `<store>::<test>`, for example
-//! `redis::call_next_never_hands_one_ticket_to_two_windows`. Each test starts the real
+//! `redis::call_next_never_hands_one_ticket_to_two_windows`; the stores are the embedded one,
+//! the test Redis, and a Redis Cluster of three masters the test binary starts (`redis_cluster::`).
+//! Each test starts the real
 //! service on port 0 with a store of its own (a temp SQLite file, or a key prefix of its own
 //! in the test Redis) and drives it through gRPC.
 
@@ -95,3 +97,4 @@ macro_rules! conformance_suite {
 
 conformance_suite!(embedded, queuecall_tests::StoreKind::Embedded);
 conformance_suite!(redis, queuecall_tests::StoreKind::Redis);
+conformance_suite!(redis_cluster, queuecall_tests::StoreKind::RedisCluster);

@@ -12,6 +12,7 @@ use tokio::sync::Notify;
 use tokio_stream::StreamExt;
 
 use crate::config::{StoreSettings, mask_url};
+use crate::redis_link::Target;
 
 /// Waiting time before listening again after the connection failed.
 const RECONNECT_AFTER: Duration = Duration::from_secs(1);
@@ -28,18 +29,27 @@ impl LayoutSignal {
     pub fn for_store(store: &StoreSettings) -> anyhow::Result<Option<Self>> {
         match store {
             StoreSettings::Embedded { .. } => Ok(None),
-            StoreSettings::Redis { url, key_prefix } => {
-                Ok(Some(Self::redis(url, key_prefix).with_context(|| {
-                    format!("the Redis store {}", mask_url(url))
-                })?))
-            }
+            StoreSettings::Redis {
+                url,
+                key_prefix,
+                cluster,
+            } => Ok(Some(
+                Self::on(&Target::new(url, *cluster)?, key_prefix)
+                    .with_context(|| format!("the Redis store {}", mask_url(url)))?,
+            )),
         }
     }
 
     /// The channel `<key_prefix>:layout` on the Redis at `url` (not contacted yet).
     pub fn redis(url: &str, key_prefix: &str) -> anyhow::Result<Self> {
+        Self::on(&Target::new(url, false)?, key_prefix)
+    }
+
+    /// The channel `<key_prefix>:layout` on `target`: on a cluster, published through any
+    /// node and heard on the first seed node (publish/subscribe is cluster-wide).
+    pub fn on(target: &Target, key_prefix: &str) -> anyhow::Result<Self> {
         Ok(Self {
-            client: redis::Client::open(url).context("read the redis url")?,
+            client: target.pubsub_client().clone(),
             channel: format!("{key_prefix}:layout"),
         })
     }

@@ -11,6 +11,7 @@ use queuecall::domain::{
     WindowNo,
 };
 use queuecall::hall::Branch;
+use queuecall::redis_link::Target;
 use queuecall::store::memory::MemoryStore;
 use queuecall::store::redis::RedisStore;
 use queuecall::store::{Buffered, HistoryEntry, Outcome, QueueStore};
@@ -75,6 +76,23 @@ pub(super) async fn open_store_with(
                 store: Arc::new(store),
                 branch,
                 _dir: Some(dir),
+                redis: None,
+            }
+        }
+        StoreKind::RedisCluster => {
+            let target = Target::new(&redis_cluster().url(), true)?;
+            let prefix = format!(
+                "qct-{label}-{}-{}",
+                std::process::id(),
+                Utc::now().timestamp_nanos_opt().unwrap_or_default()
+            );
+            let store = RedisStore::open(&target, &prefix)
+                .await?
+                .with_remind_on_recall(remind_on_recall);
+            Opened {
+                store: Arc::new(store),
+                branch,
+                _dir: None,
                 redis: None,
             }
         }

@@ -20,8 +20,6 @@ use crate::store::BoardSnapshot;
 const CALL_SCAN_FACTOR: usize = 20;
 /// At most this many stream entries are looked at for the recent calls.
 const MAX_CALL_SCAN: usize = 10_000;
-/// A blocking read never waits longer than this, whatever the caller asks.
-const MAX_BLOCK: Duration = Duration::from_secs(60);
 
 impl RedisStore {
     pub(super) async fn read_snapshot(
@@ -73,7 +71,7 @@ impl RedisStore {
 
     pub(super) async fn read_last_event_id(&self, branch: &Branch) -> QueueResult<u64> {
         let key = &keys::event_seq(&self.prefix(branch));
-        let get = |mut con: redis::aio::ConnectionManager| async move {
+        let get = |mut con: crate::redis_link::Link| async move {
             redis::cmd("GET")
                 .arg(key)
                 .query_async::<Value>(&mut con)
@@ -112,10 +110,7 @@ impl RedisStore {
             return Ok(Some(Vec::new()));
         }
         let key = keys::events(&self.prefix(branch));
-        let reply = self
-            .readers
-            .read(&key, after, max, wait.min(MAX_BLOCK))
-            .await?;
+        let reply = self.readers.read(&key, after, max, wait).await?;
         let read = events::read_reply(reply)?;
         let Some(last) = read.last().map(|event| event.id) else {
             return Ok(Some(Vec::new()));

@@ -6,49 +6,53 @@ use std::sync::RwLock;
 use std::time::Duration;
 
 use anyhow::Context;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{ErrorKind, RedisError, ServerErrorKind, Value};
 
 use crate::error::{QueueError, QueueResult};
+use crate::redis_link::{LazyLink, Link, Target};
 
 const CONNECTION_TIMEOUT: Duration = Duration::from_secs(1);
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub(super) struct Conn {
-    client: redis::Client,
-    /// A generation number and the manager; a response time-out replaces the manager, since
-    /// a connection that stopped answering may never answer again.
-    manager: RwLock<(u64, ConnectionManager)>,
+    target: Target,
+    /// A generation number and the connection; a response time-out on a server replaces the
+    /// connection, since one that stopped answering may never answer again (a cluster
+    /// connection follows its nodes by itself).
+    link: RwLock<(u64, std::sync::Arc<LazyLink>)>,
 }
 
 impl Conn {
-    /// Parses the URL and prepares a connection that is made on first use.
-    pub(super) fn new(url: &str) -> anyhow::Result<Self> {
-        let client = redis::Client::open(url).context("read the redis url")?;
-        let manager = lazy(&client).context("prepare the redis connection")?;
+    /// Prepares a connection to `target` that is made on first use.
+    pub(super) fn new(target: &Target) -> anyhow::Result<Self> {
+        let link = lazy(target).context("prepare the redis connection")?;
         Ok(Self {
-            client,
-            manager: RwLock::new((0, manager)),
+            target: target.clone(),
+            link: RwLock::new((0, std::sync::Arc::new(link))),
         })
     }
 
-    fn current(&self) -> (u64, ConnectionManager) {
-        self.manager
+    fn current(&self) -> (u64, std::sync::Arc<LazyLink>) {
+        let guard = self
+            .link
             .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        (guard.0, std::sync::Arc::clone(&guard.1))
     }
 
     fn renew(&self, generation: u64) {
+        if matches!(self.target, Target::Cluster { .. }) {
+            return;
+        }
         let mut guard = self
-            .manager
+            .link
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if guard.0 != generation {
             return;
         }
-        match lazy(&self.client) {
-            Ok(manager) => *guard = (generation + 1, manager),
+        match lazy(&self.target) {
+            Ok(link) => *guard = (generation + 1, std::sync::Arc::new(link)),
             Err(err) => tracing::warn!(error = %err, "redis connection not renewed"),
         }
     }
@@ -57,14 +61,19 @@ impl Conn {
     /// tried once more on the connection the manager has begun to make meanwhile.
     pub(super) async fn run<F, Fut>(&self, request: F) -> QueueResult<Value>
     where
-        F: Fn(ConnectionManager) -> Fut,
+        F: Fn(Link) -> Fut,
         Fut: Future<Output = redis::RedisResult<Value>>,
     {
         let mut tries = 0;
         loop {
             tries += 1;
-            let (generation, manager) = self.current();
-            match request(manager).await {
+            let (generation, lazy) = self.current();
+            let link = match lazy.get().await {
+                Ok(link) => link,
+                // A cluster none of whose seeds answered: nothing was sent.
+                Err(err) => return Err(unreachable(err)),
+            };
+            match request(link).await {
                 Ok(value) => return Ok(value),
                 Err(err) if err.is_connection_refusal() && tries < 2 => continue,
                 Err(err) => {
@@ -78,12 +87,14 @@ impl Conn {
     }
 }
 
-fn lazy(client: &redis::Client) -> redis::RedisResult<ConnectionManager> {
-    let config = ConnectionManagerConfig::new()
-        .set_connection_timeout(Some(CONNECTION_TIMEOUT))
-        .set_response_timeout(Some(RESPONSE_TIMEOUT))
-        .set_number_of_retries(0);
-    ConnectionManager::new_lazy_with_config(client.clone(), config)
+fn lazy(target: &Target) -> redis::RedisResult<LazyLink> {
+    target.lazy(CONNECTION_TIMEOUT, RESPONSE_TIMEOUT)
+}
+
+/// A connection that could not be made: UNAVAILABLE whatever the cause.
+pub(super) fn unreachable(err: RedisError) -> QueueError {
+    tracing::warn!(error = %err, "redis unreachable");
+    QueueError::unavailable("redis", err)
 }
 
 /// Redis out of reach (down, restarting, failing over, time-out) is UNAVAILABLE; anything

@@ -41,6 +41,7 @@ use crate::domain::{
 };
 use crate::error::{QueueError, QueueResult};
 use crate::hall::Branch;
+use crate::redis_link::Target;
 use crate::store::{
     BoardSnapshot, Buffered, BufferedReminder, DEFAULT_EVENT_RETENTION, Issued, QueueStore,
     ServiceStatus,
@@ -66,9 +67,14 @@ impl RedisStore {
     /// no error; calls answer UNAVAILABLE until it is back. Fails only on a malformed URL or
     /// key prefix.
     pub async fn new(url: &str, key_prefix: &str) -> anyhow::Result<Self> {
+        Self::open(&Target::new(url, false)?, key_prefix).await
+    }
+
+    /// As [`RedisStore::new`], on a server or a Redis Cluster.
+    pub async fn open(target: &Target, key_prefix: &str) -> anyhow::Result<Self> {
         keys::check_key_prefix(key_prefix)?;
-        let conn = Conn::new(url)?;
-        let readers = Readers::new(url)?;
+        let conn = Conn::new(target)?;
+        let readers = Readers::new(target);
         tracing::info!(key_prefix, "redis store prepared; it connects on first use");
         Ok(Self {
             conn,
@@ -248,7 +254,7 @@ impl QueueStore for RedisStore {
     }
 
     async fn ping(&self) -> QueueResult<()> {
-        let ping = |mut con: redis::aio::ConnectionManager| async move {
+        let ping = |mut con: crate::redis_link::Link| async move {
             redis::cmd("PING").query_async::<Value>(&mut con).await
         };
         self.conn.run(ping).await.map(|_| ())

@@ -7,32 +7,32 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use anyhow::Context;
-use redis::aio::MultiplexedConnection;
-use redis::{AsyncConnectionConfig, RedisResult, Value};
+use redis::{RedisResult, Value};
 
 use super::conn::to_queue_error;
 use crate::error::QueueResult;
+use crate::redis_link::{Link, Target};
 
 const CONNECTION_TIMEOUT: Duration = Duration::from_secs(1);
 /// How much longer than the block time a reply may take before the connection counts as dead.
 const REPLY_MARGIN: Duration = Duration::from_secs(2);
 /// Idle connections kept; the display hub waits in one loop per watched branch.
 const MAX_IDLE: usize = 16;
+/// A blocking read never waits longer than this, whatever the caller asks.
+pub(super) const MAX_BLOCK: Duration = Duration::from_secs(60);
 
 pub(super) struct Readers {
-    client: redis::Client,
-    idle: Mutex<Vec<MultiplexedConnection>>,
+    target: Target,
+    idle: Mutex<Vec<Link>>,
 }
 
 impl Readers {
-    /// Parses the URL; connections are made on first use.
-    pub(super) fn new(url: &str) -> anyhow::Result<Self> {
-        let client = redis::Client::open(url).context("read the redis url")?;
-        Ok(Self {
-            client,
+    /// Connections to `target` are made on first use.
+    pub(super) fn new(target: &Target) -> Self {
+        Self {
+            target: target.clone(),
             idle: Mutex::new(Vec::new()),
-        })
+        }
     }
 
     /// `XREAD COUNT <max> BLOCK <block> STREAMS <key> <after>-0`: the raw reply, nil when
@@ -44,7 +44,9 @@ impl Readers {
         max: usize,
         block: Duration,
     ) -> QueueResult<Value> {
-        let block_ms = u64::try_from(block.as_millis()).unwrap_or(u64::MAX).max(1);
+        let block_ms = u64::try_from(block.min(MAX_BLOCK).as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
         let mut cmd = redis::cmd("XREAD");
         cmd.arg("COUNT")
             .arg(max.max(1))
@@ -71,7 +73,7 @@ impl Readers {
 
     async fn query(
         &self,
-        mut con: MultiplexedConnection,
+        mut con: Link,
         cmd: &redis::Cmd,
         reply_within: Duration,
     ) -> RedisResult<Value> {
@@ -81,24 +83,28 @@ impl Readers {
         Ok(value)
     }
 
-    async fn connect(&self) -> QueueResult<MultiplexedConnection> {
-        let config = AsyncConnectionConfig::new()
-            .set_connection_timeout(Some(CONNECTION_TIMEOUT))
-            .set_response_timeout(Some(REPLY_MARGIN));
-        self.client
-            .get_multiplexed_async_connection_with_config(&config)
+    /// A new connection: to a server with the margin as its time-out (each read sets its
+    /// own); to a cluster with the longest block and the margin (a cluster connection keeps
+    /// the time-out it was made with).
+    async fn connect(&self) -> QueueResult<Link> {
+        let respond = match self.target {
+            Target::Server(_) => REPLY_MARGIN,
+            Target::Cluster { .. } => MAX_BLOCK + REPLY_MARGIN,
+        };
+        self.target
+            .connect(CONNECTION_TIMEOUT, respond)
             .await
             .map_err(to_queue_error)
     }
 
-    fn take_idle(&self) -> Option<MultiplexedConnection> {
+    fn take_idle(&self) -> Option<Link> {
         self.idle
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .pop()
     }
 
-    fn give_back(&self, con: MultiplexedConnection) {
+    fn give_back(&self, con: Link) {
         let mut idle = self
             .idle
             .lock()
