@@ -16,6 +16,7 @@
 //! `--batch N` (reminders claimed per round; the service's default), `--engine postgres|sqlite`
 //! (both by default). Run by `cargo test --benches` (no `--bench` argument) it is a smoke run.
 
+mod figures;
 mod twilio_outbox;
 
 use std::process::ExitCode;
@@ -24,6 +25,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use figures::{Figures, machine};
 use queuecall::clock::{Clock, SystemClock};
 use queuecall::records::Db;
 use queuecall::sms::worker::OutboxSettings;
@@ -163,21 +165,6 @@ async fn run(options: &Options) -> anyhow::Result<bool> {
     Ok(all_once)
 }
 
-/// The CPUs this runs on.
-fn machine() -> String {
-    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|line| line.starts_with("model name"))
-                .and_then(|line| line.split_once(':'))
-                .map(|(_, model)| model.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
-    format!("{cpus} CPUs ({model})")
-}
-
 /// The provider's client, timing each send.
 struct Timed {
     inner: Arc<dyn Sender>,
@@ -203,22 +190,6 @@ impl Sender for Timed {
     ) -> Result<Option<(String, String)>, String> {
         self.inner.find_sent(sms, since).await
     }
-}
-
-/// What one run measured and counted.
-struct Figures {
-    engine: String,
-    rows: usize,
-    workers: usize,
-    elapsed: Duration,
-    /// Each provider call, in ms.
-    send_ms: Vec<f64>,
-    /// Each reminder from its claim to its recorded outcome, in ms.
-    claim_to_sent_ms: Vec<f64>,
-    /// Requests the fake received, and distinct numbers among them.
-    received: (usize, usize),
-    /// Rows in state sent after one attempt.
-    sent_rows: usize,
 }
 
 async fn measure(
@@ -305,59 +276,4 @@ async fn claim_to_sent(db: &Db) -> anyhow::Result<(Vec<f64>, usize)> {
     };
     let once = usize::try_from(once).context("a negative count")?;
     Ok((ms.into_iter().map(|(ms,)| ms).collect(), once))
-}
-
-impl Figures {
-    fn sent_once(&self, rows: usize) -> bool {
-        self.received == (rows, rows) && self.sent_rows == rows && self.send_ms.len() == rows
-    }
-}
-
-impl std::fmt::Display for Figures {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let (requests, numbers) = self.received;
-        write!(
-            f,
-            "{:<8} {} worker{}: {} rows in {:.2} s = {:.0} rows/s; send {}; claim to sent {}; \
-             provider received {requests} requests to {numbers} numbers, {} rows sent once{}",
-            self.engine,
-            self.workers,
-            if self.workers == 1 { "" } else { "s" },
-            self.rows,
-            self.elapsed.as_secs_f64(),
-            self.rows as f64 / self.elapsed.as_secs_f64(),
-            Percentiles(&self.send_ms),
-            Percentiles(&self.claim_to_sent_ms),
-            self.sent_rows,
-            if self.sent_once(self.rows) {
-                ""
-            } else {
-                " — NOT EXACTLY ONCE"
-            },
-        )
-    }
-}
-
-/// p50/p90/p99/max of a sample in ms.
-struct Percentiles<'a>(&'a [f64]);
-
-impl std::fmt::Display for Percentiles<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut sorted = self.0.to_vec();
-        sorted.sort_by(f64::total_cmp);
-        let Some(&max) = sorted.last() else {
-            return f.write_str("no sample");
-        };
-        // Nearest rank.
-        let at =
-            |p: f64| sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1];
-        write!(
-            f,
-            "p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-            at(0.50),
-            at(0.90),
-            at(0.99),
-            max
-        )
-    }
 }
