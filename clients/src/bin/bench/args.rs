@@ -41,6 +41,9 @@ pub enum Mode {
     /// Many hall displays on one branch: event delivery latency and server memory per stream.
     #[command(after_long_help = DISPLAYS_HELP)]
     Displays(DisplaysArgs),
+    /// TakeTicket and the window cycle against the same server's empty RPC.
+    #[command(after_long_help = super::queue::QUEUE_HELP)]
+    Queue(super::queue::QueueArgs),
 }
 
 #[derive(Debug, Args, Clone, PartialEq, Eq)]
@@ -129,6 +132,7 @@ mod tests {
         argv.extend_from_slice(args);
         match Bench::try_parse_from(&argv).unwrap().mode {
             Mode::Displays(args) => args,
+            Mode::Queue(_) => unreachable!("parsed as displays"),
         }
     }
 

@@ -3,6 +3,7 @@
 pub mod args;
 pub mod displays;
 pub mod memory;
+pub mod queue;
 pub mod report;
 pub mod stats;
 pub mod streams;
@@ -19,6 +20,10 @@ pub async fn run(bench: Bench) -> anyhow::Result<bool> {
         Mode::Displays(args) => {
             raise_open_files(u64::from(args.connections) + SPARE_FILES)?;
             displays::run(args).await
+        }
+        Mode::Queue(args) => {
+            raise_open_files(u64::from(args.connections) + SPARE_FILES)?;
+            queue::run(args).await
         }
     }
 }

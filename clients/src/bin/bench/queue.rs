@@ -1,0 +1,534 @@
+//! `queuecall-bench queue`: the throughput and latency of TakeTicket and of the window cycle
+//! (CallNext → StartService → CompleteService), each beside the same server's empty unary
+//! RPC (a health check) timed by the same generator in the same run, so that the figures read
+//! as ratios of what the server and the machine can do at all.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use clap::Args;
+use queuecall_client::pb;
+use queuecall_client::pb::queue_service_client::QueueServiceClient;
+use tonic::metadata::MetadataValue;
+use tonic::service::Interceptor;
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::{Channel, Endpoint};
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_client::HealthClient;
+
+use super::stats::Summary;
+
+pub const QUEUE_HELP: &str = "\
+What it does, against a running service: for --seconds each, (1) the empty RPC: --tasks
+concurrent tasks over --connections HTTP/2 connections call grpc.health.v1.Health/Check;
+(2) TakeTicket for --service (kiosk, no phone) the same way; (3) TakeTicket again, paced at
+half the rate (2) reached, for the latency at a moderate load; (4) the window cycle: one
+task per --windows window, each repeating CallNext, StartService, CompleteService on the
+tickets (2) and (3) issued.
+
+Report (stdout): per operation the count, throughput (ops/s), latency p50/p90/p99/max in
+milliseconds and the throughput as a ratio of the empty RPC's; a line `RESULT key=value …`
+for scripts. Exit status: 0 when no call failed; 1 otherwise.
+
+The service needs enough tickets left under the service's daily limit and the windows open
+or openable by the token (the bench opens them and empties any ticket they hold). See
+scripts/bench-queue.sh, which starts the service on a bench hall (scripts/bench/hall.yaml)
+on each store and runs this mode.";
+
+#[derive(Debug, Args, Clone, PartialEq, Eq)]
+pub struct QueueArgs {
+    /// The queuecall gRPC endpoint (`http://host:port`).
+    #[arg(
+        long,
+        env = "QUEUECALL_SERVER",
+        default_value = "http://127.0.0.1:50051"
+    )]
+    pub server: String,
+    /// The access token sent as `authorization: Bearer …` (an admin token).
+    #[arg(long, env = "QUEUECALL_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    #[arg(long, default_value = "bench-centre")]
+    pub branch: String,
+    #[arg(long, default_value = "general")]
+    pub service: String,
+    /// The windows that serve --service, for the window cycle (`1-40` or `1,2,5`).
+    #[arg(long, default_value = "1-40")]
+    pub windows: String,
+    /// HTTP/2 connections the tasks share.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..))]
+    pub connections: u32,
+    /// Concurrent tasks for the empty RPC and TakeTicket.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
+    pub tasks: u32,
+    /// How long each phase runs.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub seconds: u64,
+}
+
+impl QueueArgs {
+    /// The window numbers of `--windows`.
+    pub fn window_numbers(&self) -> anyhow::Result<Vec<u32>> {
+        let mut numbers = Vec::new();
+        for part in self.windows.split(',').map(str::trim) {
+            match part.split_once('-') {
+                Some((from, to)) => {
+                    let (from, to): (u32, u32) = (from.parse()?, to.parse()?);
+                    if from == 0 || to < from {
+                        bail!("--windows: '{part}' is not a range of window numbers");
+                    }
+                    numbers.extend(from..=to);
+                }
+                None => numbers.push(part.parse().context("--windows")?),
+            }
+        }
+        if numbers.is_empty() {
+            bail!("--windows names no window");
+        }
+        Ok(numbers)
+    }
+}
+
+/// Adds the bearer token to every request.
+#[derive(Clone)]
+struct Bearer(Option<MetadataValue<tonic::metadata::Ascii>>);
+
+impl Interceptor for Bearer {
+    fn call(
+        &mut self,
+        mut request: tonic::Request<()>,
+    ) -> Result<tonic::Request<()>, tonic::Status> {
+        if let Some(value) = &self.0 {
+            request
+                .metadata_mut()
+                .insert("authorization", value.clone());
+        }
+        Ok(request)
+    }
+}
+
+type Conn = InterceptedService<Channel, Bearer>;
+
+/// One operation's samples and failures.
+struct Measured {
+    name: &'static str,
+    /// Its name in the `RESULT` line.
+    key: &'static str,
+    latencies_us: Vec<u64>,
+    failures: u64,
+    first_error: Option<String>,
+    elapsed: Duration,
+}
+
+impl Measured {
+    fn throughput(&self) -> f64 {
+        self.latencies_us.len() as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Runs the phases and prints the report; true when no call failed.
+pub async fn run(args: QueueArgs) -> anyhow::Result<bool> {
+    let windows = args.window_numbers()?;
+    let bearer = Bearer(
+        args.token
+            .as_deref()
+            .map(|t| format!("Bearer {t}").parse())
+            .transpose()
+            .context("the token is not a valid header value")?,
+    );
+    let mut channels = Vec::new();
+    for _ in 0..args.connections {
+        let channel = Endpoint::from_shared(args.server.clone())?
+            .tcp_nodelay(true)
+            .connect()
+            .await
+            .with_context(|| format!("cannot reach {}", args.server))?;
+        channels.push(InterceptedService::new(channel, bearer.clone()));
+    }
+    let duration = Duration::from_secs(args.seconds);
+    prepare_windows(&channels[0], &args, &windows).await?;
+
+    let empty = closed_loop(
+        ("empty RPC (Health/Check)", "empty"),
+        &channels,
+        args.tasks,
+        duration,
+        |c| async move {
+            HealthClient::new(c)
+                .check(HealthCheckRequest {
+                    service: String::new(),
+                })
+                .await
+                .map(|_| ())
+        },
+    )
+    .await;
+    let take_request = pb::TakeTicketRequest {
+        branch_id: args.branch.clone(),
+        service_id: args.service.clone(),
+        channel: pb::Channel::Kiosk.into(),
+        ..Default::default()
+    };
+    let take = {
+        let request = take_request.clone();
+        closed_loop(
+            ("TakeTicket", "take"),
+            &channels,
+            args.tasks,
+            duration,
+            move |c| {
+                let request = request.clone();
+                async move {
+                    QueueServiceClient::new(c)
+                        .take_ticket(request)
+                        .await
+                        .map(|_| ())
+                }
+            },
+        )
+        .await
+    };
+    let half_rate = take.throughput() / 2.0;
+    let take_half = {
+        let request = take_request.clone();
+        paced(
+            ("TakeTicket at half that rate", "take_half"),
+            &channels,
+            half_rate,
+            duration,
+            move |c| {
+                let request = request.clone();
+                async move {
+                    QueueServiceClient::new(c)
+                        .take_ticket(request)
+                        .await
+                        .map(|_| ())
+                }
+            },
+        )
+        .await
+    };
+    let cycle = window_cycles(&channels, &args.branch, &windows, duration).await;
+
+    let mut all = vec![empty, take, take_half];
+    all.extend(cycle);
+    println!("{}", render(&args, &windows, &all));
+    Ok(all.iter().all(|m| m.failures == 0))
+}
+
+/// Opens every window and finishes any ticket one holds, so that CallNext can call.
+async fn prepare_windows(conn: &Conn, args: &QueueArgs, windows: &[u32]) -> anyhow::Result<()> {
+    let mut client = QueueServiceClient::new(conn.clone());
+    for &window in windows {
+        let branch_id = args.branch.clone();
+        let opened = client
+            .open_window(pb::OpenWindowRequest {
+                branch_id: branch_id.clone(),
+                window,
+            })
+            .await;
+        if let Err(status) = opened
+            && status.code() != tonic::Code::FailedPrecondition
+        {
+            bail!("cannot open window {window}: {status}");
+        }
+        // Whatever it holds: start it (if only called) and complete it; errors mean it held
+        // nothing in that state.
+        let _ = client
+            .start_service(pb::StartServiceRequest {
+                branch_id: branch_id.clone(),
+                window,
+            })
+            .await;
+        let _ = client
+            .complete_service(pb::CompleteServiceRequest { branch_id, window })
+            .await;
+    }
+    Ok(())
+}
+
+/// `tasks` tasks, spread over the connections, each calling `op` back to back for `duration`.
+async fn closed_loop<F, Fut>(
+    name: (&'static str, &'static str),
+    channels: &[Conn],
+    tasks: u32,
+    duration: Duration,
+    op: F,
+) -> Measured
+where
+    F: Fn(Conn) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), tonic::Status>> + Send,
+{
+    let op = Arc::new(op);
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut handles = Vec::new();
+    for task in 0..tasks as usize {
+        let conn = channels[task % channels.len()].clone();
+        let op = Arc::clone(&op);
+        handles.push(tokio::spawn(async move {
+            let mut samples = Vec::new();
+            let mut failures = 0;
+            let mut first_error = None;
+            while Instant::now() < deadline {
+                let at = Instant::now();
+                match op(conn.clone()).await {
+                    Ok(()) => samples.push(micros(at.elapsed())),
+                    Err(status) => {
+                        failures += 1;
+                        first_error.get_or_insert_with(|| status.to_string());
+                    }
+                }
+            }
+            (samples, failures, first_error)
+        }));
+    }
+    collect(name, handles, started).await
+}
+
+/// Calls `op` at `rate` per second (open loop: a late call does not delay the next) for
+/// `duration`.
+async fn paced<F, Fut>(
+    name: (&'static str, &'static str),
+    channels: &[Conn],
+    rate: f64,
+    duration: Duration,
+    op: F,
+) -> Measured
+where
+    F: Fn(Conn) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), tonic::Status>> + Send + 'static,
+{
+    let op = Arc::new(op);
+    let started = Instant::now();
+    let count = (rate * duration.as_secs_f64()).floor() as u64;
+    let mut handles = Vec::new();
+    for n in 0..count {
+        let due = started + Duration::from_secs_f64(n as f64 / rate.max(1e-9));
+        let conn = channels[(n as usize) % channels.len()].clone();
+        let op = Arc::clone(&op);
+        handles.push(tokio::spawn(async move {
+            tokio::time::sleep_until(due.into()).await;
+            // Latency from when the call was due, so that a generator falling behind shows.
+            match op(conn).await {
+                Ok(()) => (vec![micros(due.elapsed())], 0, None),
+                Err(status) => (Vec::new(), 1, Some(status.to_string())),
+            }
+        }));
+    }
+    collect(name, handles, started).await
+}
+
+/// One task per window repeating CallNext → StartService → CompleteService for `duration`;
+/// each step is measured on its own. A CallNext that finds nobody waiting ends that window.
+async fn window_cycles(
+    channels: &[Conn],
+    branch: &str,
+    windows: &[u32],
+    duration: Duration,
+) -> Vec<Measured> {
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut handles = Vec::new();
+    for (i, &window) in windows.iter().enumerate() {
+        let mut client = QueueServiceClient::new(channels[i % channels.len()].clone());
+        let branch_id = branch.to_owned();
+        handles.push(tokio::spawn(async move {
+            let mut samples: [Vec<u64>; 3] = Default::default();
+            let mut failures = [0u64; 3];
+            let mut errors: [Option<String>; 3] = Default::default();
+            let mut ran_out = false;
+            while Instant::now() < deadline {
+                let at = Instant::now();
+                let called = client
+                    .call_next(pb::CallNextRequest {
+                        branch_id: branch_id.clone(),
+                        window,
+                    })
+                    .await;
+                match called {
+                    Ok(answer) if answer.get_ref().ticket.is_some() => {
+                        samples[0].push(micros(at.elapsed()));
+                    }
+                    Ok(_) => {
+                        ran_out = true;
+                        break;
+                    }
+                    Err(status) => {
+                        failures[0] += 1;
+                        errors[0].get_or_insert_with(|| status.to_string());
+                        break;
+                    }
+                }
+                let at = Instant::now();
+                match client
+                    .start_service(pb::StartServiceRequest {
+                        branch_id: branch_id.clone(),
+                        window,
+                    })
+                    .await
+                {
+                    Ok(_) => samples[1].push(micros(at.elapsed())),
+                    Err(status) => {
+                        failures[1] += 1;
+                        errors[1].get_or_insert_with(|| status.to_string());
+                        break;
+                    }
+                }
+                let at = Instant::now();
+                match client
+                    .complete_service(pb::CompleteServiceRequest {
+                        branch_id: branch_id.clone(),
+                        window,
+                    })
+                    .await
+                {
+                    Ok(_) => samples[2].push(micros(at.elapsed())),
+                    Err(status) => {
+                        failures[2] += 1;
+                        errors[2].get_or_insert_with(|| status.to_string());
+                        break;
+                    }
+                }
+            }
+            (samples, failures, errors, ran_out)
+        }));
+    }
+    let mut merged: [Measured; 3] = [
+        ("CallNext", "call_next"),
+        ("StartService", "start"),
+        ("CompleteService", "complete"),
+    ]
+    .map(|(name, key)| Measured {
+        name,
+        key,
+        latencies_us: Vec::new(),
+        failures: 0,
+        first_error: None,
+        elapsed: Duration::ZERO,
+    });
+    let mut ran_out = 0;
+    for handle in handles {
+        if let Ok((samples, failures, errors, out)) = handle.await {
+            ran_out += usize::from(out);
+            for (i, m) in merged.iter_mut().enumerate() {
+                m.latencies_us.extend(&samples[i]);
+                m.failures += failures[i];
+                if m.first_error.is_none() {
+                    m.first_error = errors[i].clone();
+                }
+            }
+        }
+    }
+    let elapsed = started.elapsed();
+    for m in &mut merged {
+        m.elapsed = elapsed;
+    }
+    if ran_out > 0 {
+        eprintln!(
+            "note: {ran_out} of {} windows found nobody waiting before the phase ended (the \
+             cycle then measured fewer windows): take more tickets first (--seconds)",
+            windows.len()
+        );
+    }
+    merged.into()
+}
+
+type TaskResult = (Vec<u64>, u64, Option<String>);
+
+async fn collect(
+    (name, key): (&'static str, &'static str),
+    handles: Vec<tokio::task::JoinHandle<TaskResult>>,
+    started: Instant,
+) -> Measured {
+    let mut measured = Measured {
+        name,
+        key,
+        latencies_us: Vec::new(),
+        failures: 0,
+        first_error: None,
+        elapsed: Duration::ZERO,
+    };
+    for handle in handles {
+        match handle.await {
+            Ok((samples, failures, error)) => {
+                measured.latencies_us.extend(samples);
+                measured.failures += failures;
+                if measured.first_error.is_none() {
+                    measured.first_error = error;
+                }
+            }
+            Err(err) => {
+                measured.failures += 1;
+                measured.first_error.get_or_insert_with(|| err.to_string());
+            }
+        }
+    }
+    measured.elapsed = started.elapsed();
+    measured
+}
+
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
+}
+
+fn ms(us: u64) -> String {
+    format!("{:.2}", us as f64 / 1000.0)
+}
+
+fn render(args: &QueueArgs, windows: &[u32], all: &[Measured]) -> String {
+    let mut out = format!(
+        "queuecall-bench queue: {}, branch {}, service {}, {} windows, {} tasks over {} \
+         connections, {} s per phase\n\n",
+        args.server,
+        args.branch,
+        args.service,
+        windows.len(),
+        args.tasks,
+        args.connections,
+        args.seconds
+    );
+    out.push_str(&format!(
+        "{:<32} {:>8} {:>10} {:>8} {:>8} {:>8} {:>8} {:>9} {:>7}\n",
+        "operation", "count", "ops/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "× empty", "failed"
+    ));
+    let empty = all.first().map_or(0.0, Measured::throughput);
+    let mut result = String::from("RESULT");
+    for m in all {
+        let summary = Summary::of(m.latencies_us.clone());
+        let (p50, p90, p99, max) = summary
+            .map_or(("-".into(), "-".into(), "-".into(), "-".into()), |s| {
+                (ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max))
+            });
+        let ratio = if empty > 0.0 {
+            format!("{:.2}", m.throughput() / empty)
+        } else {
+            "-".to_owned()
+        };
+        out.push_str(&format!(
+            "{:<32} {:>8} {:>10.0} {:>8} {:>8} {:>8} {:>8} {:>9} {:>7}\n",
+            m.name,
+            m.latencies_us.len(),
+            m.throughput(),
+            p50,
+            p90,
+            p99,
+            max,
+            ratio,
+            m.failures
+        ));
+        let key = m.key;
+        result.push_str(&format!(" {key}_ops={:.0}", m.throughput()));
+        if let Some(s) = summary {
+            result.push_str(&format!(" {key}_p99_ms={}", ms(s.p99)));
+        }
+    }
+    for m in all {
+        if let Some(error) = &m.first_error {
+            out.push_str(&format!("{}: first failure: {error}\n", m.name));
+        }
+    }
+    out.push('\n');
+    out.push_str(&result);
+    out
+}
