@@ -44,6 +44,12 @@ pub enum Mode {
     /// TakeTicket and the window cycle against the same server's empty RPC.
     #[command(after_long_help = super::queue::QUEUE_HELP)]
     Queue(super::queue::QueueArgs),
+    /// Many citizens booking the same slots at once: throughput and exactly the seats booked.
+    #[command(after_long_help = super::booking::BOOKING_HELP)]
+    Booking(super::booking::BookingArgs),
+    /// TakeTicket and CallNext latency as the waiting line grows from 100 to 100,000.
+    #[command(after_long_help = super::scale::SCALE_HELP)]
+    Scale(super::scale::ScaleArgs),
 }
 
 #[derive(Debug, Args, Clone, PartialEq, Eq)]
@@ -132,7 +138,9 @@ mod tests {
         argv.extend_from_slice(args);
         match Bench::try_parse_from(&argv).unwrap().mode {
             Mode::Displays(args) => args,
-            Mode::Queue(_) => unreachable!("parsed as displays"),
+            Mode::Queue(_) | Mode::Booking(_) | Mode::Scale(_) => {
+                unreachable!("parsed as displays")
+            }
         }
     }
 

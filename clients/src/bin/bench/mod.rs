@@ -1,10 +1,12 @@
 //! The modules of `queuecall-bench`: its arguments and one module per mode.
 
 pub mod args;
+pub mod booking;
 pub mod displays;
 pub mod memory;
 pub mod queue;
 pub mod report;
+pub mod scale;
 pub mod stats;
 pub mod streams;
 
@@ -20,6 +22,14 @@ pub async fn run(bench: Bench) -> anyhow::Result<bool> {
         Mode::Displays(args) => {
             raise_open_files(u64::from(args.connections) + SPARE_FILES)?;
             displays::run(args).await
+        }
+        Mode::Booking(args) => {
+            raise_open_files(u64::from(args.connections) + SPARE_FILES)?;
+            booking::run(args).await
+        }
+        Mode::Scale(args) => {
+            raise_open_files(u64::from(args.connections) + SPARE_FILES)?;
+            scale::run(args).await
         }
         Mode::Queue(args) => {
             raise_open_files(u64::from(args.connections) + SPARE_FILES)?;

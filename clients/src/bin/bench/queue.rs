@@ -91,7 +91,7 @@ impl QueueArgs {
 
 /// Adds the bearer token to every request.
 #[derive(Clone)]
-struct Bearer(Option<MetadataValue<tonic::metadata::Ascii>>);
+pub(super) struct Bearer(Option<MetadataValue<tonic::metadata::Ascii>>);
 
 impl Interceptor for Bearer {
     fn call(
@@ -107,7 +107,32 @@ impl Interceptor for Bearer {
     }
 }
 
-type Conn = InterceptedService<Channel, Bearer>;
+/// A connection that sends the bearer token.
+pub(super) type Conn = InterceptedService<Channel, Bearer>;
+
+/// `count` HTTP/2 connections to `server`, each sending `token` (when given).
+pub(super) async fn connect(
+    server: &str,
+    token: Option<&str>,
+    count: u32,
+) -> anyhow::Result<Vec<Conn>> {
+    let bearer = Bearer(
+        token
+            .map(|t| format!("Bearer {t}").parse())
+            .transpose()
+            .context("the token is not a valid header value")?,
+    );
+    let mut channels = Vec::new();
+    for _ in 0..count {
+        let channel = Endpoint::from_shared(server.to_owned())?
+            .tcp_nodelay(true)
+            .connect()
+            .await
+            .with_context(|| format!("cannot reach {server}"))?;
+        channels.push(InterceptedService::new(channel, bearer.clone()));
+    }
+    Ok(channels)
+}
 
 /// One operation's samples and failures.
 struct Measured {
@@ -129,22 +154,7 @@ impl Measured {
 /// Runs the phases and prints the report; true when no call failed.
 pub async fn run(args: QueueArgs) -> anyhow::Result<bool> {
     let windows = args.window_numbers()?;
-    let bearer = Bearer(
-        args.token
-            .as_deref()
-            .map(|t| format!("Bearer {t}").parse())
-            .transpose()
-            .context("the token is not a valid header value")?,
-    );
-    let mut channels = Vec::new();
-    for _ in 0..args.connections {
-        let channel = Endpoint::from_shared(args.server.clone())?
-            .tcp_nodelay(true)
-            .connect()
-            .await
-            .with_context(|| format!("cannot reach {}", args.server))?;
-        channels.push(InterceptedService::new(channel, bearer.clone()));
-    }
+    let channels = connect(&args.server, args.token.as_deref(), args.connections).await?;
     let duration = Duration::from_secs(args.seconds);
     prepare_windows(&channels[0], &args, &windows).await?;
 
@@ -468,11 +478,11 @@ async fn collect(
     measured
 }
 
-fn micros(d: Duration) -> u64 {
+pub(super) fn micros(d: Duration) -> u64 {
     u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
-fn ms(us: u64) -> String {
+pub(super) fn ms(us: u64) -> String {
     format!("{:.2}", us as f64 / 1000.0)
 }
 
