@@ -54,6 +54,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# An admin token of this run for the bench and queuecallctl (QUEUECALL_TOKEN); the service
+# knows only its SHA-256 (auth.tokens).
+export QUEUECALL_TOKEN
+QUEUECALL_TOKEN=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
+token_sha256=$(printf %s "$QUEUECALL_TOKEN" | sha256sum | cut -d' ' -f1)
+
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
@@ -77,6 +83,7 @@ http: {host: 127.0.0.1, port: $http_port}
 $store
 records: {kind: sqlite, path: "$scratch/$kind-records.sqlite"}
 log: {filter: warn}
+auth: {tokens: [{name: bench, role: admin, sha256: "$token_sha256"}]}
 EOF
     "$bin/queuecall" --config "$scratch/$kind.yaml" >"$scratch/$kind.log" 2>&1 &
     server_pid=$!

@@ -6,14 +6,13 @@
 
 use std::time::Duration;
 
-use tonic::transport::{Channel, Endpoint};
-
 mod admin;
 mod appointment;
 mod display;
 mod follow;
 mod history;
 mod rpc;
+mod server;
 
 pub use admin::{AdminClient, Layout};
 pub use appointment::{
@@ -23,6 +22,7 @@ pub use display::{BoardItem, DisplayClient};
 pub use follow::{FollowItem, backoff, follow_branch};
 pub use history::{HistoryClient, RatingArgs, Statistics};
 pub use rpc::{TakeTicket, Taken};
+pub use server::{Connection, Credentials, Server};
 
 use crate::error::ClientError;
 use crate::pb::queue_service_client::QueueServiceClient;
@@ -48,23 +48,23 @@ impl Default for ConnectOptions {
 /// A connection to one queuecall service. Cheap to clone: clones share the HTTP/2 channel.
 #[derive(Debug, Clone)]
 pub struct QueueClient {
-    inner: QueueServiceClient<Channel>,
+    inner: QueueServiceClient<Connection>,
     request_timeout: Duration,
 }
 
 impl QueueClient {
-    /// Connects to `endpoint` (`http://127.0.0.1:50051` or `127.0.0.1:50051`) with the
-    /// default [`ConnectOptions`].
-    pub async fn connect(endpoint: &str) -> Result<Self, ClientError> {
-        Self::connect_with(endpoint, ConnectOptions::default()).await
+    /// Connects to `server`: an endpoint (`http://127.0.0.1:50051` or `127.0.0.1:50051`) or
+    /// a [`Server`] with its token, with the default [`ConnectOptions`].
+    pub async fn connect(server: impl Into<Server>) -> Result<Self, ClientError> {
+        Self::connect_with(server, ConnectOptions::default()).await
     }
 
-    /// Connects to `endpoint` with the given time-outs.
+    /// Connects to `server` with the given time-outs.
     pub async fn connect_with(
-        endpoint: &str,
+        server: impl Into<Server>,
         options: ConnectOptions,
     ) -> Result<Self, ClientError> {
-        let channel = connect_channel(endpoint, options).await?;
+        let channel = connect_channel(&server.into(), options).await?;
         Ok(Self {
             inner: QueueServiceClient::new(channel),
             request_timeout: options.request_timeout,
@@ -72,7 +72,7 @@ impl QueueClient {
     }
 
     /// The generated client, for calls this wrapper does not shape.
-    pub fn inner(&mut self) -> &mut QueueServiceClient<Channel> {
+    pub fn inner(&mut self) -> &mut QueueServiceClient<Connection> {
         &mut self.inner
     }
 
@@ -90,23 +90,26 @@ macro_rules! unary_client {
         $(#[$doc])*
         #[derive(Debug, Clone)]
         pub struct $name {
-            inner: $generated<tonic::transport::Channel>,
+            inner: $generated<crate::Connection>,
             request_timeout: std::time::Duration,
         }
 
         impl $name {
-            /// Connects to `endpoint` (`http://127.0.0.1:50051` or `127.0.0.1:50051`) with
-            /// the default [`ConnectOptions`](crate::ConnectOptions).
-            pub async fn connect(endpoint: &str) -> Result<Self, crate::ClientError> {
-                Self::connect_with(endpoint, crate::ConnectOptions::default()).await
+            /// Connects to `server`: an endpoint (`http://127.0.0.1:50051` or
+            /// `127.0.0.1:50051`) or a [`Server`](crate::Server) with its token, with the
+            /// default [`ConnectOptions`](crate::ConnectOptions).
+            pub async fn connect(
+                server: impl Into<crate::Server>,
+            ) -> Result<Self, crate::ClientError> {
+                Self::connect_with(server, crate::ConnectOptions::default()).await
             }
 
-            /// Connects to `endpoint` with the given time-outs.
+            /// Connects to `server` with the given time-outs.
             pub async fn connect_with(
-                endpoint: &str,
+                server: impl Into<crate::Server>,
                 options: crate::ConnectOptions,
             ) -> Result<Self, crate::ClientError> {
-                let channel = super::connect_channel(endpoint, options).await?;
+                let channel = super::connect_channel(&server.into(), options).await?;
                 Ok(Self {
                     inner: $generated::new(channel),
                     request_timeout: options.request_timeout,
@@ -114,7 +117,7 @@ macro_rules! unary_client {
             }
 
             /// The generated client, for calls this wrapper does not shape.
-            pub fn inner(&mut self) -> &mut $generated<tonic::transport::Channel> {
+            pub fn inner(&mut self) -> &mut $generated<crate::Connection> {
                 &mut self.inner
             }
 
@@ -128,20 +131,26 @@ macro_rules! unary_client {
 }
 pub(crate) use unary_client;
 
-/// One HTTP/2 channel to `endpoint` with the time-outs of `options`; every unary client
-/// ([`QueueClient`], [`AppointmentClient`], [`AdminClient`], [`HistoryClient`]) runs on one.
+/// One HTTP/2 channel to `server` with the time-outs of `options`, its calls carrying the
+/// server's token; every unary client ([`QueueClient`], [`AppointmentClient`],
+/// [`AdminClient`], [`HistoryClient`]) runs on one.
 pub(crate) async fn connect_channel(
-    endpoint: &str,
+    server: &Server,
     options: ConnectOptions,
-) -> Result<Channel, ClientError> {
-    let uri = endpoint_uri(endpoint)?;
-    Endpoint::from_shared(uri.clone())
-        .map_err(|err| ClientError::Connect(format!("bad endpoint '{uri}': {}", chain(&err))))?
+) -> Result<Connection, ClientError> {
+    let credentials = server.credentials()?;
+    let endpoint = server.endpoint()?;
+    let uri = endpoint.uri().to_string();
+    let channel = endpoint
         .connect_timeout(options.connect_timeout)
         .timeout(options.request_timeout)
         .connect()
         .await
-        .map_err(|err| ClientError::Connect(format!("cannot reach {uri}: {}", chain(&err))))
+        .map_err(|err| ClientError::Connect(format!("cannot reach {uri}: {}", chain(&err))))?;
+    Ok(tonic::service::interceptor::InterceptedService::new(
+        channel,
+        credentials,
+    ))
 }
 
 /// `127.0.0.1:50051` → `http://127.0.0.1:50051`; a URI with a scheme is kept as it is.

@@ -18,8 +18,9 @@ pub mod format;
 
 pub use client::{
     AdminClient, AppointmentClient, BoardItem, Booked, Booking, CheckInBy, CheckedIn,
-    ConnectOptions, DisplayClient, FollowItem, HistoryClient, Layout, QueueClient, RatingArgs,
-    Rescheduled, SlotQuery, Statistics, TakeTicket, Taken, backoff, follow_branch,
+    ConnectOptions, Connection, Credentials, DisplayClient, FollowItem, HistoryClient, Layout,
+    QueueClient, RatingArgs, Rescheduled, Server, SlotQuery, Statistics, TakeTicket, Taken,
+    backoff, follow_branch,
 };
 pub use error::ClientError;
 /// The generated messages, enums and client of package `queuecall.v1`.

@@ -23,7 +23,8 @@ pub const CONFIG_ENV: &str = "QUEUECALL_CONFIG";
 pub const ENV_PREFIX: &str = "QUEUECALL_";
 /// Top-level keys an environment variable may set; other `QUEUECALL_*` variables (such as
 /// `QUEUECALL_CONFIG`, or ones meant for `queuecallctl`) are not configuration of the service.
-const SECTIONS: [&str; 11] = [
+const SECTIONS: [&str; 12] = [
+    "auth",
     "grpc",
     "display",
     "http",
@@ -83,6 +84,8 @@ pub struct Settings {
     pub health: crate::health::HealthSettings,
     /// Rate limits on TakeTicket and BookAppointment.
     pub rate_limits: crate::throttle::ThrottleSettings,
+    /// Access control: the tokens (by their SHA-256) and their roles.
+    pub auth: crate::auth::AuthSettings,
 }
 
 /// Where the gRPC server listens.

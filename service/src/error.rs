@@ -20,6 +20,12 @@ pub enum QueueError {
     /// A limit (the service's daily tickets) is used up.
     #[error("{0}")]
     ResourceExhausted(String),
+    /// No token, or one the service does not know (see `auth`).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The caller's token does not reach what the request names (see `auth`).
+    #[error("{0}")]
+    PermissionDenied(String),
     /// A backing store cannot be reached; retrying later may succeed.
     #[error("{0}")]
     Unavailable(String),

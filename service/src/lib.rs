@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod appointments;
+pub mod auth;
 pub mod booking;
 pub mod clock;
 pub mod config;

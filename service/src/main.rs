@@ -1,5 +1,7 @@
 //! The `queuecall` binary: reads the configuration, starts logging, builds the service,
-//! prints `queuecall listening grpc=<ip>:<port> http=<ip>:<port>` on stdout, and serves until stopped.
+//! prints the embedded demo's access tokens (`queuecall demo token name=… role=… token=…`,
+//! when no token is configured) and `queuecall listening grpc=<ip>:<port> http=<ip>:<port>`
+//! on stdout, and serves until stopped.
 //! `queuecall migrate` applies the records database's migrations and exits;
 //! `queuecall hall apply <file>` replaces the stored layout with a hall file's (running
 //! replicas pick it up within `records.layout_poll_ms`); `queuecall hall show` prints the
@@ -83,6 +85,10 @@ async fn serve_or_command(args: Args, settings: Settings) -> anyhow::Result<()> 
     }
     let app = Application::build(settings).await?;
     let mut stdout = std::io::stdout().lock();
+    // The embedded demo's tokens (no tokens configured): printed at every start.
+    for token in app.demo_tokens() {
+        writeln!(stdout, "queuecall demo token {}", token.line())?;
+    }
     writeln!(
         stdout,
         "queuecall listening grpc={} http={}",

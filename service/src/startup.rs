@@ -12,6 +12,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::auth::demo::DemoToken;
+use crate::auth::keys::Access;
+use crate::auth::{self, AuthLayer};
 use crate::health::{self, Health, HealthSettings, Readiness};
 use crate::metrics::Metrics;
 use crate::metrics::layer::GrpcMetricsLayer;
@@ -92,6 +95,8 @@ pub struct Application {
     tls: Option<ServerTlsConfig>,
     /// Rate limits on TakeTicket and BookAppointment.
     throttle: Arc<Throttle>,
+    /// The tokens the service accepts (none: access control off).
+    access: Access,
     http: HttpServer,
     clock: Arc<dyn Clock>,
     queue: Arc<Queue>,
@@ -133,6 +138,7 @@ impl Application {
         // The records database is the source of the layout (see hall::sync for the rule).
         let (hall, version) = hall::sync::prepare(&records, settings.hall_file.as_deref()).await?;
         let id_hasher = settings_table::id_hasher(&settings.records, &records).await?;
+        let access = auth::keys::prepare(&settings.auth, &hall, &records).await?;
         let store = open_store(
             &settings.store,
             settings.display.event_retention,
@@ -177,6 +183,7 @@ impl Application {
             listener,
             tls,
             throttle,
+            access,
             addr,
             http,
             clock,
@@ -195,6 +202,11 @@ impl Application {
             sms_templates,
             appointment_lead: settings.sms.appointment_lead(),
         })
+    }
+
+    /// The embedded demo's tokens (none when tokens are configured); the binary prints them.
+    pub fn demo_tokens(&self) -> &[DemoToken] {
+        &self.access.demo
     }
 
     /// The address the gRPC server is bound to.
@@ -247,6 +259,7 @@ impl Application {
             listener,
             tls,
             throttle,
+            access,
             addr,
             http,
             clock,
@@ -356,6 +369,7 @@ impl Application {
         }
         let metrics = Arc::new(Metrics::new());
         http_state = http_state.with_metrics(Arc::clone(&metrics), records.clone());
+        http_state = http_state.with_access(access.keys.clone(), access.open_metrics);
         // The HTTP server closes when the gRPC one does: after the drain that follows a stop.
         let http_closing = {
             let shutdown = shutdown.clone();
@@ -374,6 +388,7 @@ impl Application {
         }
         let served = server
             .layer(GrpcMetricsLayer::new(Arc::clone(&metrics)))
+            .layer(AuthLayer::new(access.keys))
             .add_service(health_service)
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)

@@ -9,8 +9,9 @@
 //! shared by every replica); embedded, in the process. A counter that cannot be read lets the
 //! call through (the call itself then meets the same outage and answers UNAVAILABLE).
 //!
-//! "Client" is the peer's IP address until access tokens name clients; behind a proxy every
-//! caller shares the proxy's address, so `per_client` limits are off by default.
+//! "Client" is the caller's token name (`auth`: old and new token of a rotation count as
+//! one client); with access control off, the peer's IP address (behind a proxy every caller
+//! then shares the proxy's address). `per_client` limits are off by default.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

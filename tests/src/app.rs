@@ -15,8 +15,8 @@ use queuecall_proto::v1::queue_service_client::QueueServiceClient;
 use serde_yaml::{Mapping, Value};
 use tempfile::TempDir;
 use tokio::task::JoinHandle;
-use tonic::transport::Channel;
 
+use crate::auth::{Bearer, Connection, TEST_ADMIN_NAME, TEST_ADMIN_TOKEN, token_sha256};
 use crate::redis_store::{RedisPrefix, require_redis, test_redis_url};
 use crate::rpc::Api;
 
@@ -201,13 +201,18 @@ impl TestApp {
     }
 
     /// A client on a connection of its own (the concurrency test spreads over several).
-    pub async fn new_client(&self) -> QueueServiceClient<Channel> {
+    pub async fn new_client(&self) -> QueueServiceClient<Connection> {
         QueueServiceClient::new(connect(self.addr).await)
     }
 
-    /// A new connection to the service, for the health and reflection clients.
-    pub async fn channel(&self) -> Channel {
+    /// A new connection to the service whose calls carry the test admin token.
+    pub async fn channel(&self) -> Connection {
         connect(self.addr).await
+    }
+
+    /// A new connection whose calls carry `bearer` (another token, or none).
+    pub async fn channel_with(&self, bearer: Bearer) -> Connection {
+        crate::auth::with_bearer(crate::auth::plain_channel(self.addr).await, bearer)
     }
 
     /// Moves the service's clock forward.
@@ -274,13 +279,9 @@ impl Drop for TestApp {
     }
 }
 
-async fn connect(addr: SocketAddr) -> Channel {
-    Channel::from_shared(format!("http://{addr}"))
-        .expect("a valid endpoint")
-        .connect_timeout(Duration::from_secs(5))
-        .connect()
-        .await
-        .unwrap_or_else(|e| panic!("connect to the test service at {addr}: {e}"))
+/// A connection carrying the test admin token.
+async fn connect(addr: SocketAddr) -> Connection {
+    crate::auth::with_bearer(crate::auth::plain_channel(addr).await, Bearer::admin())
 }
 
 fn store_value(fields: &[(&str, &str)]) -> Value {
@@ -331,7 +332,18 @@ fn settings(
     log.insert("filter".into(), "warn".into());
     let mut shutdown = Mapping::new();
     shutdown.insert("drain_seconds".into(), drain_seconds.into());
+    // The test admin token; a test that configures `auth` itself replaces the list.
+    let mut admin = Mapping::new();
+    admin.insert("name".into(), TEST_ADMIN_NAME.into());
+    admin.insert("role".into(), "admin".into());
+    admin.insert("sha256".into(), token_sha256(TEST_ADMIN_TOKEN).into());
+    let mut auth = Mapping::new();
+    auth.insert(
+        "tokens".into(),
+        Value::Sequence(vec![Value::Mapping(admin)]),
+    );
     let mut root = Mapping::new();
+    root.insert("auth".into(), Value::Mapping(auth));
     root.insert("grpc".into(), Value::Mapping(grpc));
     root.insert("http".into(), Value::Mapping(http));
     root.insert("store".into(), store);

@@ -42,7 +42,8 @@ fn forward(
 
 impl CliProcess {
     /// Starts `queuecallctl --server <server> <args…>` with no TTY (pipes), no stdin, and no
-    /// `QUEUECALL_*` variables of the test's environment.
+    /// `QUEUECALL_*` variables of the test's environment but the test admin token
+    /// (`QUEUECALL_TOKEN`).
     pub fn start(server: &str, args: &[&str]) -> Self {
         let mut command = Command::new(binary_path("queuecallctl"));
         for (key, _) in std::env::vars() {
@@ -51,6 +52,7 @@ impl CliProcess {
             }
         }
         let mut child = command
+            .env("QUEUECALL_TOKEN", crate::auth::TEST_ADMIN_TOKEN)
             .arg("--server")
             .arg(server)
             .args(args)

@@ -6,6 +6,7 @@
 mod announce;
 mod app;
 mod assert;
+mod auth;
 mod board;
 mod booking;
 pub mod browser;
@@ -28,6 +29,10 @@ pub use announce::{
 };
 pub use app::{AppOptions, StoreKind, TestApp, spawn_app, spawn_app_configured, spawn_app_with};
 pub use assert::{assert_status, ticket_of};
+pub use auth::{
+    Bearer, Connection, TEST_ADMIN_NAME, TEST_ADMIN_TOKEN, admin_channel, admin_tokens_env,
+    plain_channel, token_sha256, with_admin_token, with_bearer,
+};
 pub use board::{BoardState, HeldTicket, WindowBoard, call_of, calls_of, describe};
 pub use booking::{booked, resident};
 pub use cli_booking::{field, resident_id, run_cli_until};

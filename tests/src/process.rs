@@ -32,11 +32,15 @@ pub struct ServiceProcess {
     child: Child,
     pub addr: SocketAddr,
     log: PathBuf,
+    /// stdout up to the `queuecall listening` line.
+    head: Vec<String>,
 }
 
 impl ServiceProcess {
     /// Starts `queuecall` with `env` (on top of a clean `QUEUECALL_…` environment) in `dir`,
     /// logging to `dir/<log_name>`, and waits for its `queuecall listening grpc=<addr>` line.
+    /// Unless `env` sets some `QUEUECALL_AUTH__…`, the service accepts the test admin token
+    /// ([`crate::TEST_ADMIN_TOKEN`]) and no other.
     pub async fn start(dir: &Path, log_name: &str, env: &[(&str, String)]) -> anyhow::Result<Self> {
         let log = dir.join(log_name);
         let log_file = std::fs::File::create(&log).context("create the service log file")?;
@@ -46,7 +50,14 @@ impl ServiceProcess {
                 command.env_remove(key);
             }
         }
-        // Any free HTTP port unless the test names one, so parallel services never collide.
+        // Any free HTTP port unless the test names one, so parallel services never collide;
+        // the test admin token unless the test configures access control itself.
+        if !env
+            .iter()
+            .any(|(key, _)| key.starts_with("QUEUECALL_AUTH__"))
+        {
+            command.env("QUEUECALL_AUTH__TOKENS", crate::auth::admin_tokens_env());
+        }
         let mut child = command
             .env("QUEUECALL_HTTP__PORT", "0")
             .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
@@ -60,8 +71,10 @@ impl ServiceProcess {
             .context("start target/debug/queuecall")?;
         let stdout = child.stdout.take().context("the child's stdout")?;
         let mut lines = BufReader::new(stdout).lines();
+        let mut head = Vec::new();
         let found = tokio::time::timeout(Duration::from_secs(30), async {
             while let Some(line) = lines.next_line().await? {
+                head.push(line.clone());
                 if let Some(rest) = line.strip_prefix("queuecall listening grpc=") {
                     // `grpc=<addr> http=<addr>`: the gRPC address is the first word.
                     let addr = rest.split_whitespace().next().unwrap_or_default();
@@ -83,7 +96,18 @@ impl ServiceProcess {
         };
         // Keep reading stdout so the child never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Ok(Self { child, addr, log })
+        Ok(Self {
+            child,
+            addr,
+            log,
+            head,
+        })
+    }
+
+    /// What the service printed on stdout up to its `queuecall listening` line (the demo's
+    /// tokens, when it made them).
+    pub fn printed(&self) -> &[String] {
+        &self.head
     }
 
     pub fn url(&self) -> String {
@@ -143,11 +167,13 @@ impl CliOutput {
     }
 }
 
-/// Runs `queuecallctl --server <server> <args…>` (30 s at most).
+/// Runs `queuecallctl --server <server> <args…>` (30 s at most) with the test admin token
+/// (`QUEUECALL_TOKEN`).
 pub async fn run_cli(server: &str, args: &[&str]) -> CliOutput {
     let output = tokio::time::timeout(
         Duration::from_secs(30),
         Command::new(binary_path("queuecallctl"))
+            .env("QUEUECALL_TOKEN", crate::auth::TEST_ADMIN_TOKEN)
             .arg("--server")
             .arg(server)
             .args(args)

@@ -11,8 +11,8 @@ use queuecall_proto::v1::{
     TransferRequest, Window,
 };
 use tonic::Status;
-use tonic::transport::Channel as Connection;
 
+use crate::auth::{Bearer, Connection, with_bearer};
 use crate::{BRANCH, ticket_of};
 
 /// A TakeTicket request for a service of the test branch: normal priority, API channel.
@@ -37,11 +37,15 @@ impl Api {
         Self { client }
     }
 
-    /// Connects to `url` (`http://<ip>:<port>`).
+    /// Connects to `url` (`http://<ip>:<port>`); the calls carry the test admin token.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
-        Ok(Self::new(
-            QueueServiceClient::connect(url.to_owned()).await?,
-        ))
+        let channel = tonic::transport::Endpoint::from_shared(url.to_owned())?
+            .connect()
+            .await?;
+        Ok(Self::new(QueueServiceClient::new(with_bearer(
+            channel,
+            Bearer::admin(),
+        ))))
     }
 
     pub async fn take_with(

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::auth::Connection;
 use queuecall_proto::v1::display_service_client::DisplayServiceClient;
 use queuecall_proto::v1::watch_branch_response::Item;
 use queuecall_proto::v1::{
@@ -12,7 +13,6 @@ use queuecall_proto::v1::{
 };
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
-use tonic::transport::Channel;
 use tonic::{Status, Streaming};
 
 /// The longest a test waits for one item of a stream.
@@ -49,7 +49,11 @@ pub struct BranchWatch {
 
 impl BranchWatch {
     /// Opens WatchBranch on `channel`; `resume_after` 0 asks for a snapshot.
-    pub async fn open(channel: Channel, branch: &str, resume_after: u64) -> Result<Self, Status> {
+    pub async fn open(
+        channel: Connection,
+        branch: &str,
+        resume_after: u64,
+    ) -> Result<Self, Status> {
         let request = WatchBranchRequest {
             branch_id: branch.to_owned(),
             resume_after_event_id: resume_after,
@@ -241,7 +245,7 @@ pub struct TicketWatch {
 }
 
 impl TicketWatch {
-    pub async fn open(channel: Channel, ticket_id: &str) -> Result<Self, Status> {
+    pub async fn open(channel: Connection, ticket_id: &str) -> Result<Self, Status> {
         let request = WatchTicketRequest {
             ticket_id: ticket_id.to_owned(),
         };
@@ -306,7 +310,7 @@ impl TicketWatch {
 }
 
 /// The error WatchBranch answers with, whether at once or as the stream's first item.
-pub async fn watch_branch_error(channel: Channel, branch: &str) -> Status {
+pub async fn watch_branch_error(channel: Connection, branch: &str) -> Status {
     match BranchWatch::open(channel, branch, 0).await {
         Err(status) => status,
         Ok(mut watch) => match watch.read().await {
@@ -317,7 +321,7 @@ pub async fn watch_branch_error(channel: Channel, branch: &str) -> Status {
 }
 
 /// The error WatchTicket answers with, whether at once or as the stream's first item.
-pub async fn watch_ticket_error(channel: Channel, ticket_id: &str) -> Status {
+pub async fn watch_ticket_error(channel: Connection, ticket_id: &str) -> Status {
     match TicketWatch::open(channel, ticket_id).await {
         Err(status) => status,
         Ok(mut watch) => match tokio::time::timeout(WATCH_TIMEOUT, watch.stream.message()).await {

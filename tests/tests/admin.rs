@@ -9,17 +9,17 @@ use queuecall_proto::v1::{
     GetLayoutResponse, HallFormat, MakeUpDay, PriorityClass, PutBranchRequest, PutServiceRequest,
     PutWindowRequest, ServiceLayout, SetCalendarRequest, TimeRange, Weekday, WindowLayout,
 };
+use queuecall_tests::Connection;
 use queuecall_tests::{
     BRANCH, BUSY_BRANCH, Code, PERMITS, SOCIAL, StoreKind, TAX, TestApp, VILLAGE, WINDOW_PERMITS,
     WINDOW_TAX, assert_status, spawn_app,
 };
-use tonic::transport::Channel;
 
-async fn admin(app: &TestApp) -> AdminServiceClient<Channel> {
+async fn admin(app: &TestApp) -> AdminServiceClient<Connection> {
     AdminServiceClient::new(app.channel().await)
 }
 
-async fn layout(admin: &mut AdminServiceClient<Channel>) -> GetLayoutResponse {
+async fn layout(admin: &mut AdminServiceClient<Connection>) -> GetLayoutResponse {
     admin
         .get_layout(GetLayoutRequest::default())
         .await

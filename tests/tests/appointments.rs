@@ -11,12 +11,12 @@ use queuecall_proto::v1::{
     CheckInRequest, CheckInResponse, GetAppointmentRequest, ListAppointmentsRequest,
     ListAvailableSlotsRequest, PriorityClass, RescheduleAppointmentRequest, Slot,
 };
+use queuecall_tests::Connection;
 use queuecall_tests::{
     AppOptions, BRANCH, Code, HOLIDAY, MAKE_UP_SATURDAY, SOCIAL, SOCIAL_CAPACITY,
     SOCIAL_SLOTS_PER_DAY, Status, StoreKind, TAX, TestApp, WINDOW_SOCIAL, assert_status,
     resident_id, shanghai, spawn_app_with,
 };
-use tonic::transport::Channel;
 
 // The history tests' throwaway PostgreSQL, which a test may stop and start again.
 
@@ -58,7 +58,7 @@ fn slot_id(yyyymmdd: &str, hhmm: &str) -> String {
     format!("{BRANCH}.{SOCIAL}.{yyyymmdd}.{hhmm}")
 }
 
-async fn spawn(records: RecordsSettings) -> (TestApp, AppointmentServiceClient<Channel>) {
+async fn spawn(records: RecordsSettings) -> (TestApp, AppointmentServiceClient<Connection>) {
     let app = spawn_app_with(AppOptions {
         records: Some(records),
         ..AppOptions::new(StoreKind::Embedded)
@@ -80,7 +80,7 @@ fn book_request(slot: &str, person: u32, key: &str) -> BookAppointmentRequest {
 }
 
 async fn book(
-    client: &mut AppointmentServiceClient<Channel>,
+    client: &mut AppointmentServiceClient<Connection>,
     slot: &str,
     person: u32,
 ) -> Result<Appointment, Status> {
@@ -92,7 +92,7 @@ async fn book(
 }
 
 async fn slots(
-    client: &mut AppointmentServiceClient<Channel>,
+    client: &mut AppointmentServiceClient<Connection>,
     from: &str,
     to: &str,
     include_unavailable: bool,
@@ -110,7 +110,7 @@ async fn slots(
 }
 
 async fn check_in(
-    client: &mut AppointmentServiceClient<Channel>,
+    client: &mut AppointmentServiceClient<Connection>,
     by: By,
 ) -> Result<CheckInResponse, Status> {
     let answer = client
@@ -565,7 +565,7 @@ async fn an_appointment_not_checked_in_by_the_end_of_its_slot_becomes_a_no_show(
 }
 
 async fn get(
-    client: &mut AppointmentServiceClient<Channel>,
+    client: &mut AppointmentServiceClient<Connection>,
     id: &str,
 ) -> Result<Appointment, Status> {
     let answer = client

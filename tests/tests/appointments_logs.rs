@@ -45,7 +45,8 @@ fn next_slot() -> String {
 async fn the_log_never_names_the_person_who_booked() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let mut service = ServiceProcess::start(dir.path(), "service.log", &env(dir.path())).await?;
-    let mut client = AppointmentServiceClient::connect(service.url()).await?;
+    let mut client =
+        AppointmentServiceClient::new(queuecall_tests::admin_channel(&service.url()).await?);
     let (name, phone, id_number) = ("欧阳娜娜", "13912345678", resident_id(9));
     let booked = client
         .book_appointment(BookAppointmentRequest {

@@ -1,7 +1,7 @@
 //! The typed client library (`queuecall_client::QueueClient`) against the real service:
 //! answers as proto messages, failures as `ClientError` by gRPC code.
 
-use queuecall_client::{ClientError, QueueClient, TakeTicket};
+use queuecall_client::{ClientError, QueueClient, Server, TakeTicket};
 use queuecall_tests::v1::{Channel, PriorityClass, TicketState};
 use queuecall_tests::*;
 
@@ -19,7 +19,8 @@ fn take(service: &str) -> TakeTicket {
 #[tokio::test]
 async fn the_typed_client_drives_a_ticket_and_maps_errors_by_code() -> anyhow::Result<()> {
     let app = spawn_app(StoreKind::Embedded).await;
-    let mut client = QueueClient::connect(&app.url()).await?;
+    let server = Server::new(app.url()).with_token(Some(TEST_ADMIN_TOKEN.to_owned()));
+    let mut client = QueueClient::connect(&server).await?;
 
     let taken = client.take_ticket(take(SOCIAL)).await?;
     client.open_window(BRANCH, WINDOW_SOCIAL).await?;
@@ -59,4 +60,20 @@ async fn connecting_to_nothing_is_a_connect_error() {
     let result = QueueClient::connect(&format!("http://127.0.0.1:{port}")).await;
 
     assert!(matches!(result, Err(ClientError::Connect(_))), "{result:?}");
+}
+
+#[tokio::test]
+async fn a_client_without_its_token_is_refused_unauthenticated() -> anyhow::Result<()> {
+    let app = spawn_app(StoreKind::Embedded).await;
+    let mut anonymous = QueueClient::connect(&app.url()).await?;
+    let refused = anonymous.get_branch(BRANCH).await.expect_err("no token");
+    assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused}");
+    let wrong = Server::new(app.url()).with_token(Some("not-the-token".to_owned()));
+    let refused = QueueClient::connect(&wrong)
+        .await?
+        .get_branch(BRANCH)
+        .await
+        .expect_err("an unknown token");
+    assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused}");
+    Ok(())
 }

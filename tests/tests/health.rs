@@ -6,9 +6,9 @@
 use std::time::Duration;
 
 use queuecall::records::RecordsSettings;
+use queuecall_tests::Connection;
 use queuecall_tests::*;
 use serde_yaml::{Mapping, Value};
-use tonic::transport::Channel;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
@@ -30,7 +30,7 @@ const SERVICES: [&str; 3] = [
 ];
 
 /// The gRPC status of every service in [`SERVICES`], once all agree.
-async fn statuses(health: &mut HealthClient<Channel>) -> anyhow::Result<Vec<ServingStatus>> {
+async fn statuses(health: &mut HealthClient<Connection>) -> anyhow::Result<Vec<ServingStatus>> {
     let mut all = Vec::new();
     for service in SERVICES {
         let answer = health
@@ -44,7 +44,10 @@ async fn statuses(health: &mut HealthClient<Channel>) -> anyhow::Result<Vec<Serv
 }
 
 /// Waits (at most 10 s) until every service reports `want`.
-async fn wait_for(health: &mut HealthClient<Channel>, want: ServingStatus) -> anyhow::Result<()> {
+async fn wait_for(
+    health: &mut HealthClient<Connection>,
+    want: ServingStatus,
+) -> anyhow::Result<()> {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         let now = statuses(health).await?;

@@ -12,8 +12,8 @@ use queuecall_proto::v1::{
     GetStatisticsRequest, GetStatisticsResponse, PriorityClass, RateServiceRequest,
     StatisticsGroup, StatisticsRow,
 };
+use queuecall_tests::Connection;
 use queuecall_tests::*;
-use tonic::transport::Channel;
 
 macro_rules! history_suite {
     ($name:ident, $store:expr, $fresh:path) => {
@@ -67,7 +67,7 @@ async fn spawn(store: StoreKind, records: RecordsSettings) -> TestApp {
     .await
 }
 
-async fn history(app: &TestApp) -> HistoryServiceClient<Channel> {
+async fn history(app: &TestApp) -> HistoryServiceClient<Connection> {
     HistoryServiceClient::new(app.channel().await)
 }
 
@@ -81,7 +81,7 @@ fn statistics_request(group: StatisticsGroup) -> GetStatisticsRequest {
 }
 
 async fn statistics(
-    client: &HistoryServiceClient<Channel>,
+    client: &HistoryServiceClient<Connection>,
     group: StatisticsGroup,
 ) -> Result<GetStatisticsResponse, Status> {
     Ok(client
@@ -94,7 +94,7 @@ async fn statistics(
 /// Waits (up to 15 s) until the statistics of the day count `tickets` entries, as the
 /// recorder drains the live store every second.
 async fn recorded(
-    client: &HistoryServiceClient<Channel>,
+    client: &HistoryServiceClient<Connection>,
     group: StatisticsGroup,
     tickets: u32,
 ) -> anyhow::Result<GetStatisticsResponse> {

@@ -408,7 +408,7 @@ async fn postgres_without_an_id_hash_key_refuses_to_start_naming_the_setting() -
     let dir = tempfile::tempdir()?;
     let mut process =
         queuecall_tests::ServiceProcess::start(dir.path(), "queuecall.log", &env).await?;
-    let mut admin = AdminServiceClient::connect(process.url()).await?;
+    let mut admin = AdminServiceClient::new(queuecall_tests::admin_channel(&process.url()).await?);
     let layout = admin
         .get_layout(GetLayoutRequest::default())
         .await?

@@ -125,6 +125,7 @@ async fn taken_on_one_called_on_another_shown_on_a_third_and_each_reminder_sent_
     let screen = tonic::transport::Channel::from_shared(replicas[2].url())?
         .connect()
         .await?;
+    let screen = queuecall_tests::with_bearer(screen, queuecall_tests::Bearer::admin());
     let mut display = BranchWatch::open(screen, BRANCH, 0).await?.in_background();
     let _ = display.snapshot().await;
 

@@ -4,16 +4,16 @@
 use std::time::{Duration, Instant};
 
 use futures::future::join_all;
+use queuecall_tests::Connection;
 use queuecall_tests::*;
 use tokio_stream::StreamExt;
-use tonic::transport::Channel;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
 const QUEUE_SERVICE: &str = "queuecall.v1.QueueService";
 
-async fn health(channel: Channel, service: &str) -> Result<ServingStatus, Status> {
+async fn health(channel: Connection, service: &str) -> Result<ServingStatus, Status> {
     let request = HealthCheckRequest {
         service: service.to_owned(),
     };
@@ -174,6 +174,7 @@ async fn sigterm_stops_the_binary_after_reporting_not_serving() -> anyhow::Resul
     let channel = tonic::transport::Endpoint::from_shared(service.url())?
         .connect()
         .await?;
+    let channel = queuecall_tests::with_bearer(channel, queuecall_tests::Bearer::none());
     let before = health(channel.clone(), QUEUE_SERVICE).await?;
 
     service.terminate().await?;

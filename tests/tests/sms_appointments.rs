@@ -13,8 +13,8 @@ use queuecall_proto::v1::appointment_service_client::AppointmentServiceClient;
 use queuecall_proto::v1::{
     Appointment, BookAppointmentRequest, CancelAppointmentRequest, RescheduleAppointmentRequest,
 };
+use queuecall_tests::Connection;
 use queuecall_tests::*;
-use tonic::transport::Channel;
 
 /// One outbox row as the test reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +72,7 @@ fn slot_id(hhmm: &str) -> String {
 }
 
 async fn book(
-    client: &mut AppointmentServiceClient<Channel>,
+    client: &mut AppointmentServiceClient<Connection>,
     hhmm: &str,
     person: u32,
 ) -> Result<Appointment, tonic::Status> {

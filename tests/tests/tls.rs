@@ -116,7 +116,10 @@ async fn grpc_is_served_over_tls_only_when_a_certificate_is_configured() -> anyh
         .tls_config(tls)?
         .connect()
         .await?;
-    let api = Api::new(QueueServiceClient::new(channel));
+    let api = Api::new(QueueServiceClient::new(queuecall_tests::with_bearer(
+        channel,
+        queuecall_tests::Bearer::admin(),
+    )));
     assert_eq!(api.take(SOCIAL).await?.number, "A001");
 
     let plain = Api::connect(&format!("http://127.0.0.1:{port}")).await;

@@ -18,7 +18,12 @@ use web::relay::Network;
 const WAIT: Duration = Duration::from_secs(20);
 
 fn page_url(app: &TestApp, branch: &str) -> String {
-    format!("http://{}/display/{branch}", app.http_addr)
+    // The page passes its token on to its event stream.
+    format!(
+        "http://{}{}",
+        app.http_addr,
+        with_admin_token(&format!("/display/{branch}"))
+    )
 }
 
 /// What the page speaks for a call: the Chinese speech line, then the English one.
@@ -134,7 +139,11 @@ async fn the_page_catches_up_on_calls_made_while_its_network_was_down() -> anyho
     let browser = Browser::launch().await?;
     open_board(
         &browser,
-        &format!("http://{}/display/{BRANCH}", network.addr),
+        &format!(
+            "http://{}{}",
+            network.addr,
+            with_admin_token(&format!("/display/{BRANCH}"))
+        ),
     )
     .await?;
     let before = browser.eval("window.__queuecall.lastEventId").await?;

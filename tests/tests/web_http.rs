@@ -18,7 +18,8 @@ async fn health_page_and_unknown_branches_over_plain_http() -> anyhow::Result<()
     assert_eq!(status, 200, "{text}");
     assert!(text.ends_with("ok\n"), "{text}");
 
-    let (status, text) = get(app.http_addr, "/display/test-centre", &[], |_| false).await?;
+    let page = with_admin_token("/display/test-centre");
+    let (status, text) = get(app.http_addr, &page, &[], |_| false).await?;
     assert_eq!(status, 200);
     assert!(text.contains("text/html") && text.contains("测试区政务服务中心"));
 
@@ -36,12 +37,12 @@ async fn health_page_and_unknown_branches_over_plain_http() -> anyhow::Result<()
         "/display/nowhere/events",
         "/display/bad%20id/events",
     ] {
-        let (status, text) = get(app.http_addr, path, &[], |_| false).await?;
+        let (status, text) = get(app.http_addr, &with_admin_token(path), &[], |_| false).await?;
         assert_eq!(status, 404, "{path}: {text}");
     }
     let (status, _) = get(
         app.http_addr,
-        "/display/test-centre/events?after=x",
+        &with_admin_token("/display/test-centre/events?after=x"),
         &[],
         |_| false,
     )
@@ -57,9 +58,9 @@ async fn the_event_stream_resumes_after_last_event_id_or_the_after_query() -> an
     app.take(SOCIAL).await?;
     app.take(SOCIAL).await?;
     app.call(WINDOW_SOCIAL).await?;
-    let events = "/display/test-centre/events";
+    let events = with_admin_token("/display/test-centre/events");
 
-    let (status, text) = get(app.http_addr, events, &[], |t| {
+    let (status, text) = get(app.http_addr, &events, &[], |t| {
         t.contains("event: snapshot")
     })
     .await?;
@@ -75,9 +76,9 @@ async fn the_event_stream_resumes_after_last_event_id_or_the_after_query() -> an
     let new_id = last + 1;
     for (path, headers) in [
         (events.to_owned(), vec![("Last-Event-ID", last.to_string())]),
-        (format!("{events}?after={last}"), vec![]),
+        (format!("{events}&after={last}"), vec![]),
         (
-            format!("{events}?after=0"),
+            format!("{events}&after=0"),
             vec![("Last-Event-ID", last.to_string())],
         ),
     ] {
@@ -105,8 +106,8 @@ async fn a_stop_turns_healthz_503_then_ends_the_event_streams_and_the_server() -
     })
     .await;
     let addr = app.http_addr;
-    let stream =
-        tokio::spawn(async move { get(addr, "/display/test-centre/events", &[], |_| false).await });
+    let events = with_admin_token("/display/test-centre/events");
+    let stream = tokio::spawn(async move { get(addr, &events, &[], |_| false).await });
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     app.shutdown_handle().shutdown();

@@ -4,9 +4,10 @@
 use std::time::Duration;
 
 use futures::{Stream, StreamExt};
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Endpoint;
 
-use super::{chain, endpoint_uri};
+use super::chain;
+use super::server::{Connection, Server};
 use crate::error::ClientError;
 use crate::pb;
 use crate::pb::display_service_client::DisplayServiceClient;
@@ -48,28 +49,33 @@ impl BoardItem {
 /// pings notice a dead connection instead.
 #[derive(Debug, Clone)]
 pub struct DisplayClient {
-    inner: DisplayServiceClient<Channel>,
+    inner: DisplayServiceClient<Connection>,
 }
 
 impl DisplayClient {
-    /// Connects to `endpoint` (`http://127.0.0.1:50051` or `127.0.0.1:50051`).
-    pub async fn connect(endpoint: &str) -> Result<Self, ClientError> {
-        let channel = endpoint_of(endpoint)?.connect().await.map_err(|err| {
-            ClientError::Connect(format!("cannot reach {endpoint}: {}", chain(&err)))
+    /// Connects to `server`: an endpoint (`http://127.0.0.1:50051` or `127.0.0.1:50051`) or
+    /// a [`Server`] with its token.
+    pub async fn connect(server: impl Into<Server>) -> Result<Self, ClientError> {
+        let server = server.into();
+        let credentials = server.credentials()?;
+        let channel = endpoint_of(&server)?.connect().await.map_err(|err| {
+            ClientError::Connect(format!("cannot reach {}: {}", server.endpoint, chain(&err)))
         })?;
-        Ok(Self::new(channel))
+        Ok(Self::new(
+            tonic::service::interceptor::InterceptedService::new(channel, credentials),
+        ))
     }
 
     /// A client on a channel built by the caller (the load generator spreads streams over
-    /// many connections this way).
-    pub fn new(channel: Channel) -> Self {
+    /// many connections this way; [`Server::wrap`] adds the token).
+    pub fn new(channel: Connection) -> Self {
         Self {
             inner: DisplayServiceClient::new(channel).max_decoding_message_size(16 * 1024 * 1024),
         }
     }
 
     /// The generated client, for calls this wrapper does not shape.
-    pub fn inner(&mut self) -> &mut DisplayServiceClient<Channel> {
+    pub fn inner(&mut self) -> &mut DisplayServiceClient<Connection> {
         &mut self.inner
     }
 
@@ -112,10 +118,9 @@ impl DisplayClient {
 
 /// The endpoint every display connection uses: connect time-out and keep-alive, no request
 /// time-out. Public within the crate so the load generator's channels match.
-pub(crate) fn endpoint_of(endpoint: &str) -> Result<Endpoint, ClientError> {
-    let uri = endpoint_uri(endpoint)?;
-    let endpoint = Endpoint::from_shared(uri.clone())
-        .map_err(|err| ClientError::Connect(format!("bad endpoint '{uri}': {}", chain(&err))))?
+pub(crate) fn endpoint_of(server: &Server) -> Result<Endpoint, ClientError> {
+    let endpoint = server
+        .endpoint()?
         .connect_timeout(CONNECT_TIMEOUT)
         .http2_keep_alive_interval(KEEP_ALIVE_INTERVAL)
         .keep_alive_timeout(KEEP_ALIVE_TIMEOUT)

@@ -8,6 +8,7 @@ use futures::{Stream, StreamExt};
 use tonic::Code;
 
 use super::display::{BoardItem, DisplayClient, endpoint_of};
+use super::server::Server;
 use crate::error::ClientError;
 
 /// The first retry waits this long; each failure in a row doubles it, up to [`MAX_BACKOFF`].
@@ -48,11 +49,11 @@ pub fn backoff(failures: u32) -> Duration {
 /// answered that the request can never succeed (invalid_argument, not_found,
 /// unimplemented, permission_denied, unauthenticated).
 pub fn follow_branch(
-    endpoint: impl Into<String>,
+    server: impl Into<Server>,
     branch: impl Into<String>,
 ) -> impl Stream<Item = Result<FollowItem, ClientError>> + Send + 'static {
     let state = Follow {
-        endpoint: endpoint.into(),
+        server: server.into(),
         branch: branch.into(),
         stream: None,
         last: None,
@@ -66,7 +67,7 @@ pub fn follow_branch(
 type Step = Option<(Result<FollowItem, ClientError>, Follow)>;
 
 struct Follow {
-    endpoint: String,
+    server: Server,
     branch: String,
     stream: Option<BoxStream<'static, Result<BoardItem, ClientError>>>,
     /// The last event id yielded; the resume point of the next connection.
@@ -99,7 +100,7 @@ impl Follow {
         if let Some(wait) = self.wait.take() {
             tokio::time::sleep(wait).await;
         }
-        match watch(&self.endpoint, &self.branch, self.last).await {
+        match watch(&self.server, &self.branch, self.last).await {
             Ok(stream) => {
                 self.stream = Some(stream);
                 let resume_after = self.last;
@@ -125,14 +126,15 @@ impl Follow {
 /// Connects and starts the watch; a fresh connection each time, so a restarted service is
 /// reached at once.
 async fn watch(
-    endpoint: &str,
+    server: &Server,
     branch: &str,
     last: Option<u64>,
 ) -> Result<BoxStream<'static, Result<BoardItem, ClientError>>, ClientError> {
-    // A malformed endpoint never gets better: report it as invalid, which is final.
-    endpoint_of(endpoint)
+    // A malformed endpoint (or token) never gets better: report it as invalid, which is final.
+    endpoint_of(server)
+        .and_then(|_| server.credentials())
         .map_err(|err| ClientError::InvalidArgument(format!("endpoint: {}", err.message())))?;
-    let mut client = DisplayClient::connect(endpoint).await?;
+    let mut client = DisplayClient::connect(server).await?;
     let stream = client.watch_branch(branch, last).await?;
     Ok(stream.boxed())
 }

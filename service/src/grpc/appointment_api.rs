@@ -13,6 +13,7 @@ use super::appointment_convert as convert;
 use super::convert::ticket_info;
 use super::{parse, status};
 use crate::appointments::Appointments;
+use crate::auth::{self, Scope};
 use crate::booking::SlotId;
 use crate::clock::Clock;
 use crate::records::appointments::Appointment;
@@ -55,6 +56,7 @@ impl AppointmentService for AppointmentApi {
     ) -> Answer<pb::ListAvailableSlotsResponse> {
         let req = request.get_ref();
         let (branch, service, from, to) = convert::list_slots(req)?;
+        auth::require(&request, Scope::Branch(&branch))?;
         let slots = self
             .appointments
             .list_slots(&branch, &service, from, to, req.include_unavailable)
@@ -76,9 +78,9 @@ impl AppointmentService for AppointmentApi {
             .check(Limit::BookPerPerson, &person, now)
             .await
             .map_err(status::throttled)?;
-        if let Some(peer) = request.remote_addr() {
+        if let Some(client) = auth::client_key(&request) {
             self.throttle
-                .check(Limit::BookPerClient, &peer.ip().to_string(), now)
+                .check(Limit::BookPerClient, &client, now)
                 .await
                 .map_err(status::throttled)?;
         }
@@ -148,6 +150,7 @@ impl AppointmentService for AppointmentApi {
     #[tracing::instrument(skip_all, fields(rpc = "CheckIn", branch = %request.get_ref().branch_id))]
     async fn check_in(&self, request: Request<pb::CheckInRequest>) -> Answer<pb::CheckInResponse> {
         let (branch, by) = convert::check_in(request.get_ref())?;
+        auth::require(&request, Scope::Branch(&branch))?;
         let done = self.appointments.check_in(&branch, by).await?;
         Ok(Response::new(pb::CheckInResponse {
             appointment: Some(self.wire(&done.appointment)),

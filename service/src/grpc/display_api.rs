@@ -11,6 +11,7 @@ use queuecall_proto::v1::display_service_server::DisplayService;
 use tonic::{Request, Response, Status};
 
 use super::{convert, display_convert, parse};
+use crate::auth::{self, Scope};
 use crate::display::Display;
 use crate::error::QueueError;
 
@@ -39,8 +40,9 @@ impl DisplayService for DisplayApi {
         &self,
         request: Request<pb::WatchBranchRequest>,
     ) -> Answer<Self::WatchBranchStream> {
+        let branch = parse::branch(&request.get_ref().branch_id)?;
+        auth::require(&request, Scope::Branch(&branch))?;
         let request = request.into_inner();
-        let branch = parse::branch(&request.branch_id)?;
         let resume = Some(request.resume_after_event_id).filter(|id| *id > 0);
         let layout = self
             .display
@@ -60,6 +62,7 @@ impl DisplayService for DisplayApi {
         request: Request<pb::WatchTicketRequest>,
     ) -> Answer<Self::WatchTicketStream> {
         let ticket = parse::ticket(&request.get_ref().ticket_id)?;
+        auth::require(&request, Scope::Branch(&ticket.branch))?;
         let infos = self.display.watch_ticket(ticket).await?;
         let infos = infos.map(|info| match info {
             Ok(info) => Ok(pb::WatchTicketResponse {

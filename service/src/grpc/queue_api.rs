@@ -9,6 +9,7 @@ use queuecall_proto::v1::queue_service_server::QueueService;
 use tonic::{Request, Response, Status};
 
 use super::{convert, parse, status};
+use crate::auth::{self, Principal, Scope};
 use crate::domain::{BranchId, WindowCommand, WindowNo};
 use crate::error::{QueueError, QueueResult};
 use crate::metrics::{Finished, Metrics};
@@ -51,14 +52,17 @@ impl QueueApi {
         Ok(convert::window(&layout, &status))
     }
 
-    /// Recall, start, complete, no-show: one step on the window's ticket.
+    /// Recall, start, complete, no-show: one step on the window's ticket, when `caller` may
+    /// operate the window.
     async fn step(
         &self,
+        caller: Option<&Principal>,
         branch_id: &str,
         window: u32,
         step: WindowStep,
     ) -> QueueResult<pb::Ticket> {
         let (branch, window) = parse::at_window(branch_id, window)?;
+        auth::check(caller, Scope::Window(&branch, window))?;
         let info = self.queue.window_step(&branch, window, step).await?;
         match step {
             WindowStep::Complete => self.metrics.finished(&branch, &info.ticket, Finished::Done),
@@ -79,6 +83,7 @@ impl QueueService for QueueApi {
         request: Request<pb::TakeTicketRequest>,
     ) -> Answer<pb::TakeTicketResponse> {
         let (branch, new) = parse::take_ticket(request.get_ref())?;
+        auth::require(&request, Scope::Branch(&branch))?;
         let now = self.queue.clock().now();
         if let Some(phone) = &new.phone {
             self.throttle
@@ -86,9 +91,9 @@ impl QueueService for QueueApi {
                 .await
                 .map_err(status::throttled)?;
         }
-        if let Some(peer) = request.remote_addr() {
+        if let Some(client) = auth::client_key(&request) {
             self.throttle
-                .check(Limit::TakeTicketPerClient, &peer.ip().to_string(), now)
+                .check(Limit::TakeTicketPerClient, &client, now)
                 .await
                 .map_err(status::throttled)?;
         }
@@ -108,6 +113,7 @@ impl QueueService for QueueApi {
         request: Request<pb::GetTicketRequest>,
     ) -> Answer<pb::GetTicketResponse> {
         let ticket = parse::ticket(&request.get_ref().ticket_id)?;
+        auth::require(&request, Scope::Branch(&ticket.branch))?;
         let info = self.queue.get_ticket(ticket).await?;
         Ok(Response::new(pb::GetTicketResponse {
             ticket: Some(convert::ticket_info(&info)),
@@ -121,6 +127,7 @@ impl QueueService for QueueApi {
     ) -> Answer<pb::ListWaitingResponse> {
         let req = request.get_ref();
         let branch = parse::branch(&req.branch_id)?;
+        auth::require(&request, Scope::Branch(&branch))?;
         let service = parse::service("service_id", &req.service_id)?;
         let tickets = self.queue.list_waiting(&branch, &service).await?;
         let tickets = tickets
@@ -140,6 +147,7 @@ impl QueueService for QueueApi {
         request: Request<pb::CancelTicketRequest>,
     ) -> Answer<pb::CancelTicketResponse> {
         let ticket = parse::ticket(&request.get_ref().ticket_id)?;
+        auth::require(&request, Scope::Branch(&ticket.branch))?;
         let info = self.queue.cancel_ticket(ticket).await?;
         self.metrics
             .finished(&info.ticket.id.branch, &info.ticket, Finished::Cancelled);
@@ -154,6 +162,7 @@ impl QueueService for QueueApi {
         request: Request<pb::GetBranchRequest>,
     ) -> Answer<pb::GetBranchResponse> {
         let branch = parse::branch(&request.get_ref().branch_id)?;
+        auth::require(&request, Scope::Branch(&branch))?;
         let info = self.queue.branch_info(&branch).await?;
         Ok(Response::new(pb::GetBranchResponse {
             branch: Some(convert::branch(&info)),
@@ -167,6 +176,7 @@ impl QueueService for QueueApi {
     ) -> Answer<pb::OpenWindowResponse> {
         let (branch, window) =
             parse::at_window(&request.get_ref().branch_id, request.get_ref().window)?;
+        auth::require(&request, Scope::Window(&branch, window))?;
         let window = self
             .set_window(&branch, window, WindowCommand::Open)
             .await?;
@@ -182,6 +192,7 @@ impl QueueService for QueueApi {
     ) -> Answer<pb::PauseWindowResponse> {
         let req = request.get_ref();
         let (branch, window) = parse::at_window(&req.branch_id, req.window)?;
+        auth::require(&request, Scope::Window(&branch, window))?;
         let reason = parse::reason(&req.reason)?;
         let window = self
             .set_window(&branch, window, WindowCommand::Pause { reason })
@@ -198,6 +209,7 @@ impl QueueService for QueueApi {
     ) -> Answer<pb::CloseWindowResponse> {
         let (branch, window) =
             parse::at_window(&request.get_ref().branch_id, request.get_ref().window)?;
+        auth::require(&request, Scope::Window(&branch, window))?;
         let window = self
             .set_window(&branch, window, WindowCommand::Close)
             .await?;
@@ -213,6 +225,7 @@ impl QueueService for QueueApi {
     ) -> Answer<pb::CallNextResponse> {
         let (branch, window) =
             parse::at_window(&request.get_ref().branch_id, request.get_ref().window)?;
+        auth::require(&request, Scope::Window(&branch, window))?;
         let called = self.queue.call_next(&branch, window).await?;
         if let Some(info) = &called {
             self.metrics.called(&branch, &info.ticket);
@@ -229,6 +242,7 @@ impl QueueService for QueueApi {
     ) -> Answer<pb::CallTicketResponse> {
         let req = request.get_ref();
         let (branch, window) = parse::at_window(&req.branch_id, req.window)?;
+        auth::require(&request, Scope::Window(&branch, window))?;
         let ticket = parse::ticket(&req.ticket_id)?;
         let info = self.queue.call_ticket(&branch, window, ticket).await?;
         self.metrics.called(&branch, &info.ticket);
@@ -241,6 +255,7 @@ impl QueueService for QueueApi {
     async fn recall(&self, request: Request<pb::RecallRequest>) -> Answer<pb::RecallResponse> {
         let ticket = self
             .step(
+                auth::principal(&request),
                 &request.get_ref().branch_id,
                 request.get_ref().window,
                 WindowStep::Recall,
@@ -258,6 +273,7 @@ impl QueueService for QueueApi {
     ) -> Answer<pb::StartServiceResponse> {
         let ticket = self
             .step(
+                auth::principal(&request),
                 &request.get_ref().branch_id,
                 request.get_ref().window,
                 WindowStep::Start,
@@ -275,6 +291,7 @@ impl QueueService for QueueApi {
     ) -> Answer<pb::CompleteServiceResponse> {
         let ticket = self
             .step(
+                auth::principal(&request),
                 &request.get_ref().branch_id,
                 request.get_ref().window,
                 WindowStep::Complete,
@@ -292,6 +309,7 @@ impl QueueService for QueueApi {
     ) -> Answer<pb::MarkNoShowResponse> {
         let ticket = self
             .step(
+                auth::principal(&request),
                 &request.get_ref().branch_id,
                 request.get_ref().window,
                 WindowStep::NoShow,
@@ -305,6 +323,7 @@ impl QueueService for QueueApi {
     #[tracing::instrument(skip_all, fields(rpc = "Requeue", ticket = %request.get_ref().ticket_id))]
     async fn requeue(&self, request: Request<pb::RequeueRequest>) -> Answer<pb::RequeueResponse> {
         let ticket = parse::ticket(&request.get_ref().ticket_id)?;
+        auth::require(&request, Scope::Branch(&ticket.branch))?;
         let info = self.queue.requeue(ticket).await?;
         Ok(Response::new(pb::RequeueResponse {
             ticket: Some(convert::ticket_info(&info)),
@@ -318,6 +337,7 @@ impl QueueService for QueueApi {
     ) -> Answer<pb::TransferResponse> {
         let req = request.get_ref();
         let (branch, window) = parse::at_window(&req.branch_id, req.window)?;
+        auth::require(&request, Scope::Window(&branch, window))?;
         let target = parse::service("target_service_id", &req.target_service_id)?;
         let info = self
             .queue

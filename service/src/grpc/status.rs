@@ -14,6 +14,8 @@ pub fn code(err: &QueueError) -> Code {
         QueueError::FailedPrecondition(_) => Code::FailedPrecondition,
         QueueError::AlreadyExists(_) => Code::AlreadyExists,
         QueueError::ResourceExhausted(_) => Code::ResourceExhausted,
+        QueueError::Unauthenticated(_) => Code::Unauthenticated,
+        QueueError::PermissionDenied(_) => Code::PermissionDenied,
         QueueError::Unavailable(_) => Code::Unavailable,
         QueueError::Internal(_) => Code::Internal,
     }

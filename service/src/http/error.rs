@@ -23,6 +23,8 @@ pub fn status_of(err: &QueueError) -> StatusCode {
         QueueError::NotFound { .. } => StatusCode::NOT_FOUND,
         QueueError::FailedPrecondition(_) | QueueError::AlreadyExists(_) => StatusCode::CONFLICT,
         QueueError::ResourceExhausted(_) => StatusCode::TOO_MANY_REQUESTS,
+        QueueError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        QueueError::PermissionDenied(_) => StatusCode::FORBIDDEN,
         QueueError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         QueueError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }

@@ -1,9 +1,12 @@
 //! The HTTP listener beside gRPC: the hall display page a TV browser opens
-//! (`/display/{branch}`), its live feed as server-sent events (`/display/{branch}/events`)
-//! and `/healthz`. Bound in `build` like the gRPC listener, served on the same hyper stack
+//! (`/display/{branch}?token=…`), its live feed as server-sent events
+//! (`/display/{branch}/events?token=…`: EventSource cannot set headers, so the page passes its
+//! own `token` on), `/healthz`, `/livez` and `/metrics` (open unless `auth.open_metrics` is
+//! false; then an admin token as `Authorization: Bearer` or `?token=`). Bound in `build` like the gRPC listener, served on the same hyper stack
 //! (axum) and stopped together with it: `/healthz` answers 503 from the moment a stop is
 //! asked, the event streams end when the drain is over, then the server closes.
 
+mod access;
 mod error;
 mod page;
 mod routes;
@@ -20,6 +23,7 @@ use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::auth::Keys;
 use crate::clock::Clock;
 use crate::config::HttpSettings;
 use crate::display::Display;
@@ -47,6 +51,11 @@ pub struct HttpState {
     sms_status: Option<StatusCallback>,
     /// `GET /metrics`: the metrics and the records database the outbox counts come from.
     metrics: Option<(Arc<Metrics>, Db)>,
+    /// The tokens the display page, its events and (unless open) `/metrics` need; `None`:
+    /// access control off.
+    keys: Option<Arc<Keys>>,
+    /// `/metrics` answers without a token.
+    open_metrics: bool,
 }
 
 impl HttpState {
@@ -66,7 +75,16 @@ impl HttpState {
             closing: watch::channel(false).1,
             sms_status: None,
             metrics: None,
+            keys: None,
+            open_metrics: true,
         }
+    }
+
+    /// Asks for tokens as `keys` say (`None`: access control off).
+    pub fn with_access(mut self, keys: Option<Arc<Keys>>, open_metrics: bool) -> Self {
+        self.keys = keys;
+        self.open_metrics = open_metrics;
+        self
     }
 
     /// Serves `GET /metrics` too.

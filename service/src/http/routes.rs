@@ -11,7 +11,7 @@ use futures::StreamExt;
 use serde::Deserialize;
 
 use super::error::HttpError;
-use super::{HttpState, page, sse};
+use super::{HttpState, access, page, sse};
 use crate::domain::BranchId;
 use crate::error::QueueError;
 use crate::hall::Branch;
@@ -37,8 +37,21 @@ pub async fn livez() -> (StatusCode, &'static str) {
     (StatusCode::OK, "alive\n")
 }
 
+/// `?token=`: the display page's (and, when not open, `/metrics`') access token.
+#[derive(Debug, Default, Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
 /// `GET /metrics`: Prometheus text (see [`crate::metrics`]); 404 when not served.
-pub async fn metrics(State(state): State<HttpState>) -> Response {
+pub async fn metrics(
+    State(state): State<HttpState>,
+    Query(query): Query<TokenQuery>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(err) = access::metrics(&state, &headers, query.token.as_deref()) {
+        return err.into_response();
+    }
     let Some((metrics, records)) = state.metrics.as_ref() else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -64,12 +77,13 @@ pub async fn branches(State(state): State<HttpState>) -> Html<String> {
     Html(page::index(&state.queue.hall()))
 }
 
-/// `GET /display/{branch}`: the page.
+/// `GET /display/{branch}?token=…`: the page.
 pub async fn display_page(
     State(state): State<HttpState>,
     Path(branch): Path<String>,
+    Query(query): Query<TokenQuery>,
 ) -> Result<Response, HttpError> {
-    let branch = find_branch(&state, &branch)?;
+    let branch = find_allowed_branch(&state, &branch, query.token.as_deref())?;
     let html = page::render(&branch, state.clock.now());
     Ok((
         [
@@ -84,9 +98,10 @@ pub async fn display_page(
 #[derive(Debug, Deserialize)]
 pub struct EventsQuery {
     after: Option<String>,
+    token: Option<String>,
 }
 
-/// `GET /display/{branch}/events`: the board as server-sent events, resuming after
+/// `GET /display/{branch}/events?token=…`: the board as server-sent events, resuming after
 /// `Last-Event-ID` or `?after=`.
 pub async fn display_events(
     State(state): State<HttpState>,
@@ -94,7 +109,7 @@ pub async fn display_events(
     Query(query): Query<EventsQuery>,
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
-    let branch = find_branch(&state, &branch)?;
+    let branch = find_allowed_branch(&state, &branch, query.token.as_deref())?;
     let after = sse::resume_after(&headers, query.after.as_deref())?;
     let items = state.display.watch_branch(&branch.id, after).await?;
     tracing::debug!(branch = %branch.id, after = ?after, "display connected over http");
@@ -112,9 +127,15 @@ pub async fn display_events(
     Ok(response)
 }
 
-/// The branch a path names; a malformed id is as unknown as a missing one.
-fn find_branch(state: &HttpState, raw: &str) -> Result<Arc<Branch>, HttpError> {
+/// The branch a path names, when `token` may display it; a malformed id is as unknown as a
+/// missing one.
+fn find_allowed_branch(
+    state: &HttpState,
+    raw: &str,
+    token: Option<&str>,
+) -> Result<Arc<Branch>, HttpError> {
     let unknown = || HttpError(QueueError::not_found("branch", raw));
     let id = BranchId::parse("branch", raw).map_err(|_| unknown())?;
+    access::display(state, &id, token)?;
     state.queue.hall().branch(&id).cloned().ok_or_else(unknown)
 }

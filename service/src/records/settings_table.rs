@@ -1,6 +1,6 @@
 //! `records_settings`: named values the service keeps in its records database for itself
 //! (the hash of the hall file last applied at start-up; the embedded tier's generated ID hash
-//! key). Never configuration a person sets: that is `config`.
+//! key and its demo access tokens). Never configuration a person sets: that is `config`.
 
 use anyhow::Context;
 
@@ -17,6 +17,22 @@ pub async fn get(db: &Db, name: &str) -> anyhow::Result<Option<String>> {
     })
     .with_context(|| format!("reading records setting {name}"))?;
     Ok(row.map(|(value,)| value))
+}
+
+/// Stores `value` under `name`, replacing what was there.
+pub async fn put(db: &Db, name: &str, value: &str) -> anyhow::Result<()> {
+    with_pool!(db, pool => {
+        sqlx::query(
+            "INSERT INTO records_settings (name, value) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        )
+        .bind(name)
+        .bind(value)
+        .execute(pool)
+        .await
+        .map(drop)
+    })
+    .with_context(|| format!("storing records setting {name}"))
 }
 
 /// The stored value of `name`; when there is none, stores `candidate` and returns it. Two

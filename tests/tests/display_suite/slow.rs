@@ -86,6 +86,7 @@ pub async fn a_reader_that_never_reads_slows_neither_the_queue_nor_other_watcher
         .initial_stream_window_size(Some(SLOW_WINDOW))
         .connect()
         .await?;
+    let slow_channel = queuecall_tests::with_bearer(slow_channel, queuecall_tests::Bearer::admin());
     let mut slow = BranchWatch::open(slow_channel, BUSY_BRANCH, 0)
         .await?
         .named("slow watch");

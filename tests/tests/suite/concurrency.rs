@@ -7,14 +7,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use futures::future::join_all;
+use queuecall_tests::Connection;
 use queuecall_tests::v1::{
     CallNextRequest, CancelTicketRequest, CompleteServiceRequest, ListWaitingRequest,
     OpenWindowRequest, PriorityClass, StartServiceRequest, TakeTicketRequest, Ticket, TicketState,
 };
 use queuecall_tests::*;
-use tonic::transport::Channel;
 
-type Client = QueueServiceClient<Channel>;
+type Client = QueueServiceClient<Connection>;
 /// Every (ticket id, window) CallNext answered at one window.
 type WindowCalls = tokio::task::JoinHandle<anyhow::Result<Vec<(String, u32)>>>;
 

@@ -21,7 +21,8 @@ const PROGRESS_EVERY: Duration = Duration::from_secs(2);
 /// Runs the bench and prints the report; true when nothing was missed.
 pub async fn run(args: DisplaysArgs) -> anyhow::Result<bool> {
     args.check().map_err(anyhow::Error::msg)?;
-    let mut queue = QueueClient::connect(&args.server)
+    let server = args.target()?;
+    let mut queue = QueueClient::connect(&server)
         .await
         .context("cannot reach the service")?;
     empty_window(&mut queue, &args).await?;
@@ -30,7 +31,7 @@ pub async fn run(args: DisplaysArgs) -> anyhow::Result<bool> {
     let bench_before = own_rss_kib().ok();
     let per_connection = args.streams_per_connection();
     let shared = Shared::new(usize::try_from(args.open_concurrency)?);
-    let channels = streams::connect(&args.server, args.connections, per_connection).await?;
+    let channels = streams::connect(&server, args.connections, per_connection).await?;
     let fleet = Fleet::spawn(
         &channels,
         &args.branch,

@@ -9,10 +9,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use futures::StreamExt;
 use queuecall_client::pb::branch_event::Kind;
-use queuecall_client::{BoardItem, DisplayClient, pb};
+use queuecall_client::{BoardItem, Connection, DisplayClient, Server, pb};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
-use tonic::transport::{Channel, Endpoint};
 
 /// Stream errors kept for the report.
 const ERRORS_KEPT: usize = 5;
@@ -84,17 +83,15 @@ impl Shared {
 
 /// `connections` HTTP/2 connections to `server`, each ready for `per_connection` streams.
 pub async fn connect(
-    server: &str,
+    server: &Server,
     connections: u32,
     per_connection: u32,
-) -> anyhow::Result<Vec<Channel>> {
-    let uri = if server.contains("://") {
-        server.to_owned()
-    } else {
-        format!("http://{server}")
-    };
-    let endpoint = Endpoint::from_shared(uri.clone())
-        .with_context(|| format!("bad server address '{uri}'"))?
+) -> anyhow::Result<Vec<Connection>> {
+    let endpoint = server
+        .endpoint()
+        .with_context(|| format!("bad server address '{}'", server.endpoint))?;
+    let uri = endpoint.uri().to_string();
+    let endpoint = endpoint
         .connect_timeout(Duration::from_secs(10))
         .tcp_nodelay(true)
         .http2_keep_alive_interval(Duration::from_secs(30))
@@ -110,7 +107,7 @@ pub async fn connect(
             .connect()
             .await
             .with_context(|| format!("cannot open connection {} to {uri}", n + 1))?;
-        channels.push(channel);
+        channels.push(server.wrap(channel)?);
     }
     Ok(channels)
 }
@@ -134,7 +131,7 @@ impl Fleet {
     /// Starts `streams` watchers spread round-robin over `channels`, plus one reference
     /// stream (not measured) that maps tickets to the event ids of their calls.
     pub fn spawn(
-        channels: &[Channel],
+        channels: &[Connection],
         branch: &str,
         streams: u32,
         calls: u32,

@@ -1,10 +1,14 @@
 //! What `queuecallctl admin …` does.
 
-use queuecall_client::{AdminClient, ClientError, format};
+use queuecall_client::{AdminClient, ClientError, Server, format};
 
 use super::admin_args::{AdminAction, hall_format};
 
-pub async fn admin(server: &str, branch: &str, action: AdminAction) -> Result<String, ClientError> {
+pub async fn admin(
+    server: &Server,
+    branch: &str,
+    action: AdminAction,
+) -> Result<String, ClientError> {
     let mut client = AdminClient::connect(server).await?;
     match action {
         AdminAction::Layout { shown } => {

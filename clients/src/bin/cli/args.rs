@@ -92,6 +92,13 @@ pub struct Cli {
         default_value = "http://127.0.0.1:50051"
     )]
     pub server: String,
+    /// The access token, sent as `authorization: Bearer <token>` (prefer the environment
+    /// variable: a command line is visible to other users of the machine).
+    #[arg(long, global = true, env = "QUEUECALL_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// For an `https://` server: the CA certificate (PEM) that signed its certificate.
+    #[arg(long, global = true, env = "QUEUECALL_CA_CERT", value_name = "PEM")]
+    pub ca_cert: Option<std::path::PathBuf>,
     /// The branch (service centre) to work in.
     #[arg(
         long,

@@ -2,7 +2,7 @@
 
 use chrono::{Days, NaiveDate};
 use queuecall_client::{
-    AppointmentClient, ClientError, HistoryClient, QueueClient, SlotQuery, format, pb,
+    AppointmentClient, ClientError, HistoryClient, QueueClient, Server, SlotQuery, format, pb,
 };
 
 use super::args::ticket_ref;
@@ -12,7 +12,7 @@ use super::booking_args::{
 };
 
 /// The branch's service day (today in its time zone), from GetBranch.
-async fn service_day(server: &str, branch: &str) -> Result<NaiveDate, ClientError> {
+async fn service_day(server: &Server, branch: &str) -> Result<NaiveDate, ClientError> {
     let mut queue = QueueClient::connect(server).await?;
     let day = queue.get_branch(branch).await?.service_day;
     parse_date(&day).map_err(|why| ClientError::Other {
@@ -21,7 +21,7 @@ async fn service_day(server: &str, branch: &str) -> Result<NaiveDate, ClientErro
     })
 }
 
-pub async fn slots(server: &str, branch: &str, args: SlotsArgs) -> Result<String, ClientError> {
+pub async fn slots(server: &Server, branch: &str, args: SlotsArgs) -> Result<String, ClientError> {
     let from = match args.from {
         Some(from) => from,
         None => service_day(server, branch).await?,
@@ -43,7 +43,7 @@ pub async fn slots(server: &str, branch: &str, args: SlotsArgs) -> Result<String
     Ok(format::slots(&slots, &args.service, &from, &to, args.all))
 }
 
-pub async fn book(server: &str, args: BookArgs) -> Result<String, ClientError> {
+pub async fn book(server: &Server, args: BookArgs) -> Result<String, ClientError> {
     let booking = args.into_booking(new_idempotency_key);
     let key = booking.idempotency_key.clone();
     let mut client = AppointmentClient::connect(server).await?;
@@ -51,29 +51,29 @@ pub async fn book(server: &str, args: BookArgs) -> Result<String, ClientError> {
     Ok(format::booked(&booked, &key))
 }
 
-pub async fn appointment(server: &str, id: &str) -> Result<String, ClientError> {
+pub async fn appointment(server: &Server, id: &str) -> Result<String, ClientError> {
     let mut client = AppointmentClient::connect(server).await?;
     Ok(format::appointment_details(&client.get(id).await?))
 }
 
-pub async fn appointments(server: &str, args: AppointmentsArgs) -> Result<String, ClientError> {
+pub async fn appointments(server: &Server, args: AppointmentsArgs) -> Result<String, ClientError> {
     let mut client = AppointmentClient::connect(server).await?;
     let list = client.list(&args.id_number, args.at.as_deref()).await?;
     Ok(format::appointments(&list))
 }
 
-pub async fn cancel(server: &str, id: &str) -> Result<String, ClientError> {
+pub async fn cancel(server: &Server, id: &str) -> Result<String, ClientError> {
     let mut client = AppointmentClient::connect(server).await?;
     Ok(format::appointment_details(&client.cancel(id).await?))
 }
 
-pub async fn reschedule(server: &str, id: &str, new_slot: &str) -> Result<String, ClientError> {
+pub async fn reschedule(server: &Server, id: &str, new_slot: &str) -> Result<String, ClientError> {
     let mut client = AppointmentClient::connect(server).await?;
     Ok(format::rescheduled(&client.reschedule(id, new_slot).await?))
 }
 
 pub async fn check_in(
-    server: &str,
+    server: &Server,
     branch: &str,
     args: CheckInArgs,
 ) -> Result<String, ClientError> {
@@ -83,7 +83,7 @@ pub async fn check_in(
     ))
 }
 
-pub async fn stats(server: &str, branch: &str, args: StatsArgs) -> Result<String, ClientError> {
+pub async fn stats(server: &Server, branch: &str, args: StatsArgs) -> Result<String, ClientError> {
     let from = match args.from {
         Some(from) => from,
         None => service_day(server, branch).await?,
@@ -95,7 +95,7 @@ pub async fn stats(server: &str, branch: &str, args: StatsArgs) -> Result<String
     Ok(format::statistics(branch, &from, &to, group, &stats))
 }
 
-pub async fn rate(server: &str, branch: &str, args: RateArgs) -> Result<String, ClientError> {
+pub async fn rate(server: &Server, branch: &str, args: RateArgs) -> Result<String, ClientError> {
     let ticket_id = ticket_ref(branch, &args.ticket_id);
     let mut client = HistoryClient::connect(server).await?;
     Ok(format::rating(

@@ -5,14 +5,14 @@ use std::io::{IsTerminal, Write};
 
 use futures::StreamExt;
 use queuecall_client::board::Board;
-use queuecall_client::{ClientError, DisplayClient, FollowItem, follow_branch, format};
+use queuecall_client::{ClientError, DisplayClient, FollowItem, Server, follow_branch, format};
 
 /// Clears the screen and moves the cursor home.
 const CLEAR: &str = "\x1b[2J\x1b[H";
 
 /// Shows `branch`'s board until stopped. Returns nothing to print: everything is printed
 /// as it arrives.
-pub async fn display(server: &str, branch: &str) -> Result<String, ClientError> {
+pub async fn display(server: &Server, branch: &str) -> Result<String, ClientError> {
     let tty = std::io::stdout().is_terminal();
     let mut board = Board::new(branch);
     if tty && !print(&format!("{CLEAR}{}", format::board(&board))) {
@@ -51,7 +51,7 @@ pub async fn display(server: &str, branch: &str) -> Result<String, ClientError> 
 
 /// Prints a line per change of the ticket until the service ends the stream (a final
 /// state) or the command is stopped.
-pub async fn watch(server: &str, ticket_id: &str) -> Result<String, ClientError> {
+pub async fn watch(server: &Server, ticket_id: &str) -> Result<String, ClientError> {
     let mut client = DisplayClient::connect(server).await?;
     let mut changes = client.watch_ticket(ticket_id).await?;
     let mut stop = std::pin::pin!(stopped());

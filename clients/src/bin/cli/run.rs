@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use queuecall_client::{ClientError, QueueClient, format};
+use queuecall_client::{ClientError, QueueClient, Server, format};
 use tonic::Code;
 
 use super::args::{Cli, Command, WindowAction, ticket_ref};
@@ -12,17 +12,17 @@ use super::{admin, booking, display};
 /// they go and return nothing).
 pub async fn run(cli: Cli) -> Result<String, ClientError> {
     let branch = cli.branch.as_str();
+    let server = &target(&cli)?;
     match &cli.command {
         Command::Display { shown } => {
             let shown = shown.as_deref().unwrap_or(branch);
-            return display::display(&cli.server, shown).await;
+            return display::display(server, shown).await;
         }
         Command::Watch { ticket_id } => {
-            return display::watch(&cli.server, &ticket_ref(branch, ticket_id)).await;
+            return display::watch(server, &ticket_ref(branch, ticket_id)).await;
         }
         _ => {}
     }
-    let server = cli.server.as_str();
     let command = match cli.command {
         Command::Slots(args) => return booking::slots(server, branch, args).await,
         Command::Book(args) => return booking::book(server, args).await,
@@ -146,6 +146,19 @@ pub fn exit_status(err: &ClientError) -> u8 {
         | ClientError::ResourceExhausted(_)
         | ClientError::Other { .. } => 1,
     }
+}
+
+/// The service `--server`, `--token` and `--ca-cert` name.
+fn target(cli: &Cli) -> Result<Server, ClientError> {
+    let ca_cert = match &cli.ca_cert {
+        Some(path) => Some(std::fs::read(path).map_err(|err| {
+            ClientError::InvalidArgument(format!("ca-cert: cannot read {}: {err}", path.display()))
+        })?),
+        None => None,
+    };
+    Ok(Server::new(cli.server.as_str())
+        .with_token(cli.token.clone())
+        .with_ca_cert(ca_cert))
 }
 
 #[cfg(test)]

@@ -12,6 +12,9 @@
   var timeZone = body.getAttribute('data-time-zone') || undefined;
   var layout = readLayout();
   var eventsUrl = location.pathname.replace(/\/+$/, '') + '/events';
+  // The page's access token (`?token=`), passed on: EventSource cannot set headers.
+  var token = new URLSearchParams(location.search).get('token');
+  var tokenParam = token ? 'token=' + encodeURIComponent(token) : '';
 
   // The test hook: what was queued for speech, the last event id seen, the connection.
   var hook = window.__queuecall = { spoken: [], lastEventId: 0, connected: false, board: null, voices: 0 };
@@ -183,7 +186,10 @@
   }
 
   function connect() {
-    var url = gotSnapshot ? eventsUrl + '?after=' + hook.lastEventId : eventsUrl;
+    var params = [];
+    if (tokenParam) params.push(tokenParam);
+    if (gotSnapshot) params.push('after=' + hook.lastEventId);
+    var url = params.length ? eventsUrl + '?' + params.join('&') : eventsUrl;
     source = new EventSource(url);
     source.onopen = function () {
       retryMs = 1000;

@@ -1,0 +1,4 @@
+pub mod binary;
+pub mod http;
+pub mod rpcs;
+pub mod tokens;
