@@ -1,12 +1,13 @@
 //! Building and running the service. `build` opens the records database (migrating it and,
-//! when it is new, seeding the layout: see `hall::sync`), loads the hall from it, opens the
-//! store and binds the gRPC and HTTP listeners (so port 0 works and the addresses are known
-//! before serving); `run_until_stopped` serves QueueService, DisplayService,
-//! AppointmentService, HistoryService, AdminService, health and reflection, and beside them
-//! the display web page over HTTP, while a task follows `layout_version` so that layout
-//! changes made elsewhere arrive without a restart; until SIGTERM, SIGINT or
-//! [`ShutdownHandle::shutdown`], then stops in order: health NOT_SERVING (and `/healthz`
-//! 503), drain, stop both.
+//! when it is new, seeding the layout: see `hall::sync`), loads the hall from it, finds the
+//! access tokens (`auth.tokens` checked against the hall, or the embedded demo's own: see
+//! `auth::keys::prepare`), opens the store and binds the gRPC and HTTP listeners (so port 0
+//! works and the addresses are known before serving); `run_until_stopped` serves
+//! QueueService, DisplayService, AppointmentService, HistoryService, AdminService (behind the
+//! access-control layer), health and reflection (open), and beside them the display web page
+//! over HTTP, while a task follows `layout_version` so that layout changes made elsewhere
+//! arrive without a restart; until SIGTERM, SIGINT or [`ShutdownHandle::shutdown`], then
+//! stops in order: health NOT_SERVING (and `/healthz` 503), drain, stop both.
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -117,3 +117,19 @@ async fn a_refused_step_prints_the_code_and_reason_and_exits_2() -> anyhow::Resu
     assert!(unknown.stderr.contains("error: not_found: "), "{unknown:?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_wrong_token_is_refused_unauthenticated_with_exit_status_1() -> anyhow::Result<()> {
+    let app = spawn_app(StoreKind::Embedded).await;
+
+    let refused = ctl(&app, &["--token", "not-the-token", "queue"]).await;
+
+    assert_eq!(refused.status.code(), Some(1), "{refused:?}");
+    assert!(
+        refused
+            .stderr
+            .starts_with("error: unauthenticated: unknown token"),
+        "{refused:?}"
+    );
+    Ok(())
+}

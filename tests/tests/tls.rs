@@ -133,6 +133,24 @@ async fn grpc_is_served_over_tls_only_when_a_certificate_is_configured() -> anyh
         "A002",
         "the plain-text attempt issued nothing"
     );
+
+    // queuecallctl over https, trusting the test CA, with its token.
+    let ca = dir.path().join("ca.pem").display().to_string();
+    let https = format!("https://localhost:{port}");
+    let taken = run_cli(
+        &https,
+        &["--ca-cert", &ca, "--branch", BRANCH, "take", SOCIAL],
+    )
+    .await;
+    assert!(
+        taken.assert_success().starts_with("A003 waiting"),
+        "{taken:?}"
+    );
+    let untrusted = run_cli(&https, &["--branch", BRANCH, "take", SOCIAL]).await;
+    assert!(
+        !untrusted.status.success() && untrusted.stderr.contains("error: connect:"),
+        "without the CA the certificate is not trusted: {untrusted:?}"
+    );
     Ok(())
 }
 

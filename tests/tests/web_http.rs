@@ -23,13 +23,11 @@ async fn health_page_and_unknown_branches_over_plain_http() -> anyhow::Result<()
     assert_eq!(status, 200);
     assert!(text.contains("text/html") && text.contains("测试区政务服务中心"));
 
-    let (status, text) = get(app.http_addr, "/display", &[], |_| false).await?;
+    let (status, text) = get(app.http_addr, &with_admin_token("/display"), &[], |_| false).await?;
     assert_eq!(status, 200);
     for branch in [BRANCH, BUSY_BRANCH, VILLAGE] {
-        assert!(
-            text.contains(&format!("href=\"/display/{branch}\"")),
-            "{text}"
-        );
+        let link = with_admin_token(&format!("/display/{branch}"));
+        assert!(text.contains(&format!("href=\"{link}\"")), "{text}");
     }
 
     for path in [

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::demo::{self, DemoToken};
-use super::{AuthSettings, Principal, Role, TokenEntry};
+use super::{AuthSettings, Principal, TokenEntry};
 use crate::hall::Hall;
 use crate::records::Db;
 
@@ -120,11 +120,6 @@ impl Keys {
             }
         }
         found.cloned()
-    }
-
-    /// Whether some token has `role` (for tests and the start-up log).
-    pub fn has_role(&self, role: Role) -> bool {
-        self.entries.iter().any(|(_, p)| p.role == role)
     }
 }
 

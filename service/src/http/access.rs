@@ -1,5 +1,5 @@
-//! Tokens on HTTP. The display page and its event stream take `?token=` (a display token of
-//! that branch, or an admin token): a TV's browser opens a URL, and EventSource cannot set
+//! Tokens on HTTP. The display page, its event stream and the list of display pages take
+//! `?token=` (a display token of that branch, or an admin token): a TV's browser opens a URL, and EventSource cannot set
 //! headers. `/metrics`, when not open, takes an admin token as `Authorization: Bearer` (what
 //! Prometheus sends) or `?token=`. Missing or unknown: 401; another role or branch: 403.
 
@@ -24,6 +24,20 @@ pub fn display(state: &HttpState, branch: &BranchId, token: Option<&str>) -> Res
     }
     auth::check(Some(&principal), Scope::Branch(branch))?;
     Ok(())
+}
+
+/// Whether `token` may list the display pages, and which branches it sees: `None` every
+/// one (admin, or access control off), `Some(branch)` a display token's own.
+pub fn index(state: &HttpState, token: Option<&str>) -> Result<Option<BranchId>, HttpError> {
+    let Some(principal) = principal(state, token, "open the page with ?token=<display token>")?
+    else {
+        return Ok(None);
+    };
+    match principal.role {
+        Role::Admin => Ok(None),
+        Role::Display => Ok(principal.branch.clone()),
+        _ => Err(denied(&principal, "the display pages")),
+    }
 }
 
 /// Whether `/metrics` may be read with these headers and `token`.

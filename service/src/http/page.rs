@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::BranchId;
 use crate::hall::{Branch, Hall};
 
 const HTML: &str = include_str!("assets/display.html");
@@ -59,13 +60,20 @@ fn layout_json(branch: &Branch) -> String {
         .replace("</", "<\\/")
 }
 
-/// `/display`: a list of the branches, each linking to its page.
-pub fn index(hall: &Hall) -> String {
+/// `/display`: a list of the branches (or `only` one), each linking to its page with
+/// `token`.
+pub fn index(hall: &Hall, only: Option<&BranchId>, token: Option<&str>) -> String {
+    let query = token.map_or_else(String::new, |t| {
+        format!("?token={}", escape(&url_encode(t)))
+    });
     let mut items = String::new();
     for branch in hall.branches.values() {
+        if only.is_some_and(|only| *only != branch.id) {
+            continue;
+        }
         let id = escape(branch.id.as_str());
         items.push_str(&format!(
-            "<li><a href=\"/display/{id}\">{name}</a> <code>{id}</code></li>\n",
+            "<li><a href=\"/display/{id}{query}\">{name}</a> <code>{id}</code></li>\n",
             name = escape(&branch.name)
         ));
     }
@@ -74,6 +82,18 @@ pub fn index(hall: &Hall) -> String {
          <title>叫号显示屏 · queuecall</title></head>\n<body><h1>叫号显示屏</h1>\n<ul>\n{items}</ul>\n\
          </body></html>\n"
     )
+}
+
+/// `text` as a URL query value: unreserved characters as they are, the rest percent-encoded.
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Text safe inside HTML text and double-quoted attributes.

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use futures::StreamExt;
@@ -67,14 +67,26 @@ pub async fn metrics(
         .into_response()
 }
 
-/// `GET /`: the list of display pages.
-pub async fn home() -> Redirect {
-    Redirect::to("/display")
+/// `GET /`: the list of display pages (keeping `?token=`).
+pub async fn home(RawQuery(query): RawQuery) -> Redirect {
+    match query {
+        Some(query) => Redirect::to(&format!("/display?{query}")),
+        None => Redirect::to("/display"),
+    }
 }
 
-/// `GET /display`: a link to each branch's page.
-pub async fn branches(State(state): State<HttpState>) -> Html<String> {
-    Html(page::index(&state.queue.hall()))
+/// `GET /display?token=…`: a link to each branch's page the token may open, carrying it.
+pub async fn branches(
+    State(state): State<HttpState>,
+    Query(query): Query<TokenQuery>,
+) -> Result<Html<String>, HttpError> {
+    let only = access::index(&state, query.token.as_deref())?;
+    let hall = state.queue.hall();
+    Ok(Html(page::index(
+        &hall,
+        only.as_ref(),
+        query.token.as_deref(),
+    )))
 }
 
 /// `GET /display/{branch}?token=…`: the page.

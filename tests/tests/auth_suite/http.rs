@@ -53,6 +53,25 @@ async fn the_display_page_and_its_stream_need_a_display_token_of_their_branch() 
         text.contains("token 'kiosk' (kiosk) may not open the display page"),
         "{text}"
     );
+    // The list of pages: a display token sees its own branch, linked with the token.
+    assert_eq!(status_of(&app, "/display", &[]).await?, 401);
+    assert_eq!(
+        status_of(&app, &format!("/display?token={KIOSK}"), &[]).await?,
+        403
+    );
+    let (status, text) = get(
+        app.http_addr,
+        &format!("/display?token={DISPLAY}"),
+        &[],
+        |_| false,
+    )
+    .await?;
+    assert_eq!(status, 200, "{text}");
+    assert!(
+        text.contains(&format!("href=\"/display/{BRANCH}?token={DISPLAY}\"")),
+        "{text}"
+    );
+    assert!(!text.contains(&format!("/display/{VILLAGE}")), "{text}");
     for open in ["/healthz", "/livez", "/metrics"] {
         assert_eq!(status_of(&app, open, &[]).await?, 200, "{open}");
     }

@@ -72,7 +72,8 @@ Output (stdout, stable; scripts may rely on it):
     "
 Errors go to stderr as `error: <code>: <message>`, code one of invalid_argument,
 not_found, failed_precondition, already_exists, resource_exhausted, unavailable, connect,
-deadline_exceeded, internal, ...
+unauthenticated (no --token or an unknown one), permission_denied (the token's role or
+branch/window does not reach the command), deadline_exceeded, internal, ...
 
 Exit status: 0 success (also `nothing waiting`); 2 invalid_argument, not_found,
 failed_precondition or a malformed command line; 3 unavailable, connect or
