@@ -101,6 +101,8 @@ pub async fn display_page(
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CACHE_CONTROL, "no-cache"),
+            // The URL carries the token: never pass it on as a referrer.
+            (header::REFERRER_POLICY, "no-referrer"),
         ],
         html,
     )

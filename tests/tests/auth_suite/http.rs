@@ -45,6 +45,18 @@ async fn the_display_page_and_its_stream_need_a_display_token_of_their_branch() 
     .await?;
     assert_eq!(status, 200, "{text}");
     assert!(text.contains("event: snapshot"), "{text}");
+    let (_, text) = get(
+        app.http_addr,
+        &format!("{page}?token={DISPLAY}"),
+        &[],
+        |_| false,
+    )
+    .await?;
+    assert!(
+        text.to_ascii_lowercase()
+            .contains("referrer-policy: no-referrer"),
+        "the page's URL holds its token: {text}"
+    );
     let (_, text) = get(app.http_addr, &format!("{page}?token={KIOSK}"), &[], |_| {
         false
     })
