@@ -52,8 +52,9 @@ pub enum Mode {
     Scale(super::scale::ScaleArgs),
 }
 
+/// Where the service is and how to reach it: every mode's first arguments.
 #[derive(Debug, Args, Clone, PartialEq, Eq)]
-pub struct DisplaysArgs {
+pub struct ServerArgs {
     /// The queuecall gRPC endpoint (`http://host:port` or `host:port`).
     #[arg(
         long,
@@ -61,12 +62,33 @@ pub struct DisplaysArgs {
         default_value = "http://127.0.0.1:50051"
     )]
     pub server: String,
-    /// The access token (an admin token: the bench watches, opens and calls a window).
+    /// The access token (an admin token: the benches open windows and call; `booking` needs a booking token).
     #[arg(long, env = "QUEUECALL_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
     /// For an `https://` server: the CA certificate (PEM) that signed its certificate.
     #[arg(long, env = "QUEUECALL_CA_CERT", value_name = "PEM")]
     pub ca_cert: Option<std::path::PathBuf>,
+}
+
+impl ServerArgs {
+    /// The service `--server`, `--token` and `--ca-cert` name.
+    pub fn target(&self) -> anyhow::Result<queuecall_client::Server> {
+        let ca_cert = match &self.ca_cert {
+            Some(path) => Some(std::fs::read(path).map_err(|err| {
+                anyhow::anyhow!("cannot read --ca-cert {}: {err}", path.display())
+            })?),
+            None => None,
+        };
+        Ok(queuecall_client::Server::new(self.server.as_str())
+            .with_token(self.token.clone())
+            .with_ca_cert(ca_cert))
+    }
+}
+
+#[derive(Debug, Args, Clone, PartialEq, Eq)]
+pub struct DisplaysArgs {
+    #[command(flatten)]
+    pub on: ServerArgs,
     /// The branch every stream watches and the calls are made in.
     #[arg(long, default_value = "district-centre")]
     pub branch: String,
@@ -107,19 +129,6 @@ pub struct DisplaysArgs {
 }
 
 impl DisplaysArgs {
-    /// The service `--server`, `--token` and `--ca-cert` name.
-    pub fn target(&self) -> anyhow::Result<queuecall_client::Server> {
-        let ca_cert = match &self.ca_cert {
-            Some(path) => Some(std::fs::read(path).map_err(|err| {
-                anyhow::anyhow!("cannot read --ca-cert {}: {err}", path.display())
-            })?),
-            None => None,
-        };
-        Ok(queuecall_client::Server::new(self.server.as_str())
-            .with_token(self.token.clone())
-            .with_ca_cert(ca_cert))
-    }
-
     /// Streams on the busiest connection.
     pub fn streams_per_connection(&self) -> u32 {
         self.streams.div_ceil(self.connections)

@@ -30,16 +30,8 @@ slots of 5 seats a day).";
 
 #[derive(Debug, Args, Clone, PartialEq, Eq)]
 pub struct BookingArgs {
-    /// The queuecall gRPC endpoint (`http://host:port`).
-    #[arg(
-        long,
-        env = "QUEUECALL_SERVER",
-        default_value = "http://127.0.0.1:50051"
-    )]
-    pub server: String,
-    /// The access token sent as `authorization: Bearer …` (a booking or admin token).
-    #[arg(long, env = "QUEUECALL_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
+    #[command(flatten)]
+    pub on: super::args::ServerArgs,
     #[arg(long, default_value = "bench-centre")]
     pub branch: String,
     #[arg(long, default_value = "booking")]
@@ -92,7 +84,7 @@ async fn slots(conn: &Conn, args: &BookingArgs) -> anyhow::Result<Vec<pb::Slot>>
 
 /// Runs the burst and prints the report; true when the seats came out exact.
 pub async fn run(args: BookingArgs) -> anyhow::Result<bool> {
-    let channels = connect(&args.server, args.token.as_deref(), args.connections).await?;
+    let channels = connect(&args.on.target()?, args.connections).await?;
     let before = slots(&channels[0], &args).await?;
     if before.is_empty() {
         bail!("no bookable slot of {} on {}", args.service, args.date);
@@ -152,7 +144,7 @@ pub async fn run(args: BookingArgs) -> anyhow::Result<bool> {
     println!(
         "queuecall-bench booking: {}, {} {} on {}: {} slots, {seats} seats; {} concurrent \
          bookings over {} connections",
-        args.server,
+        args.on.server,
         args.branch,
         args.service,
         args.date,

@@ -21,7 +21,7 @@ const PROGRESS_EVERY: Duration = Duration::from_secs(2);
 /// Runs the bench and prints the report; true when nothing was missed.
 pub async fn run(args: DisplaysArgs) -> anyhow::Result<bool> {
     args.check().map_err(anyhow::Error::msg)?;
-    let server = args.target()?;
+    let server = args.on.target()?;
     let mut queue = QueueClient::connect(&server)
         .await
         .context("cannot reach the service")?;
@@ -51,7 +51,7 @@ pub async fn run(args: DisplaysArgs) -> anyhow::Result<bool> {
     let setup = Setup {
         title: format!(
             "queuecall-bench displays: {}, branch {}, window {}, service {}",
-            args.server, args.branch, args.window, args.service
+            args.on.server, args.branch, args.window, args.service
         ),
         connections: args.connections,
         per_connection,

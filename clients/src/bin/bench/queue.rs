@@ -8,12 +8,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::Args;
+use queuecall_client::Server;
 use queuecall_client::pb;
 use queuecall_client::pb::queue_service_client::QueueServiceClient;
-use tonic::metadata::MetadataValue;
-use tonic::service::Interceptor;
-use tonic::service::interceptor::InterceptedService;
-use tonic::transport::{Channel, Endpoint};
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_client::HealthClient;
 
@@ -38,16 +35,8 @@ on each store and runs this mode.";
 
 #[derive(Debug, Args, Clone, PartialEq, Eq)]
 pub struct QueueArgs {
-    /// The queuecall gRPC endpoint (`http://host:port`).
-    #[arg(
-        long,
-        env = "QUEUECALL_SERVER",
-        default_value = "http://127.0.0.1:50051"
-    )]
-    pub server: String,
-    /// The access token sent as `authorization: Bearer …` (an admin token).
-    #[arg(long, env = "QUEUECALL_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
+    #[command(flatten)]
+    pub on: super::args::ServerArgs,
     #[arg(long, default_value = "bench-centre")]
     pub branch: String,
     #[arg(long, default_value = "general")]
@@ -89,47 +78,21 @@ impl QueueArgs {
     }
 }
 
-/// Adds the bearer token to every request.
-#[derive(Clone)]
-pub(super) struct Bearer(Option<MetadataValue<tonic::metadata::Ascii>>);
+/// A connection that sends the token.
+pub(super) type Conn = queuecall_client::Connection;
 
-impl Interceptor for Bearer {
-    fn call(
-        &mut self,
-        mut request: tonic::Request<()>,
-    ) -> Result<tonic::Request<()>, tonic::Status> {
-        if let Some(value) = &self.0 {
-            request
-                .metadata_mut()
-                .insert("authorization", value.clone());
-        }
-        Ok(request)
-    }
-}
-
-/// A connection that sends the bearer token.
-pub(super) type Conn = InterceptedService<Channel, Bearer>;
-
-/// `count` HTTP/2 connections to `server`, each sending `token` (when given).
-pub(super) async fn connect(
-    server: &str,
-    token: Option<&str>,
-    count: u32,
-) -> anyhow::Result<Vec<Conn>> {
-    let bearer = Bearer(
-        token
-            .map(|t| format!("Bearer {t}").parse())
-            .transpose()
-            .context("the token is not a valid header value")?,
-    );
+/// `count` HTTP/2 connections to `server`.
+pub(super) async fn connect(server: &Server, count: u32) -> anyhow::Result<Vec<Conn>> {
     let mut channels = Vec::new();
     for _ in 0..count {
-        let channel = Endpoint::from_shared(server.to_owned())?
+        let endpoint = server.endpoint()?;
+        let uri = endpoint.uri().to_string();
+        let channel = endpoint
             .tcp_nodelay(true)
             .connect()
             .await
-            .with_context(|| format!("cannot reach {server}"))?;
-        channels.push(InterceptedService::new(channel, bearer.clone()));
+            .with_context(|| format!("cannot reach {uri}"))?;
+        channels.push(server.wrap(channel)?);
     }
     Ok(channels)
 }
@@ -154,7 +117,7 @@ impl Measured {
 /// Runs the phases and prints the report; true when no call failed.
 pub async fn run(args: QueueArgs) -> anyhow::Result<bool> {
     let windows = args.window_numbers()?;
-    let channels = connect(&args.server, args.token.as_deref(), args.connections).await?;
+    let channels = connect(&args.on.target()?, args.connections).await?;
     let duration = Duration::from_secs(args.seconds);
     prepare_windows(&channels[0], &args, &windows).await?;
 
@@ -329,6 +292,37 @@ where
     collect(name, handles, started).await
 }
 
+/// Step `step` of the window cycle (0 CallNext, 1 StartService, 2 CompleteService) at
+/// `window`; false when CallNext found nobody waiting.
+async fn window_step(
+    client: &mut QueueServiceClient<Conn>,
+    step: usize,
+    branch: &str,
+    window: u32,
+) -> Result<bool, tonic::Status> {
+    let branch_id = branch.to_owned();
+    Ok(match step {
+        0 => client
+            .call_next(pb::CallNextRequest { branch_id, window })
+            .await?
+            .get_ref()
+            .ticket
+            .is_some(),
+        1 => {
+            client
+                .start_service(pb::StartServiceRequest { branch_id, window })
+                .await?;
+            true
+        }
+        _ => {
+            client
+                .complete_service(pb::CompleteServiceRequest { branch_id, window })
+                .await?;
+            true
+        }
+    })
+}
+
 /// One task per window repeating CallNext → StartService → CompleteService for `duration`;
 /// each step is measured on its own. A CallNext that finds nobody waiting ends that window.
 async fn window_cycles(
@@ -348,56 +342,21 @@ async fn window_cycles(
             let mut failures = [0u64; 3];
             let mut errors: [Option<String>; 3] = Default::default();
             let mut ran_out = false;
-            while Instant::now() < deadline {
-                let at = Instant::now();
-                let called = client
-                    .call_next(pb::CallNextRequest {
-                        branch_id: branch_id.clone(),
-                        window,
-                    })
-                    .await;
-                match called {
-                    Ok(answer) if answer.get_ref().ticket.is_some() => {
-                        samples[0].push(micros(at.elapsed()));
-                    }
-                    Ok(_) => {
-                        ran_out = true;
-                        break;
-                    }
-                    Err(status) => {
-                        failures[0] += 1;
-                        errors[0].get_or_insert_with(|| status.to_string());
-                        break;
-                    }
-                }
-                let at = Instant::now();
-                match client
-                    .start_service(pb::StartServiceRequest {
-                        branch_id: branch_id.clone(),
-                        window,
-                    })
-                    .await
-                {
-                    Ok(_) => samples[1].push(micros(at.elapsed())),
-                    Err(status) => {
-                        failures[1] += 1;
-                        errors[1].get_or_insert_with(|| status.to_string());
-                        break;
-                    }
-                }
-                let at = Instant::now();
-                match client
-                    .complete_service(pb::CompleteServiceRequest {
-                        branch_id: branch_id.clone(),
-                        window,
-                    })
-                    .await
-                {
-                    Ok(_) => samples[2].push(micros(at.elapsed())),
-                    Err(status) => {
-                        failures[2] += 1;
-                        errors[2].get_or_insert_with(|| status.to_string());
-                        break;
+            'cycle: while Instant::now() < deadline {
+                for step in 0..3 {
+                    let at = Instant::now();
+                    match window_step(&mut client, step, &branch_id, window).await {
+                        Ok(true) => samples[step].push(micros(at.elapsed())),
+                        // CallNext found nobody waiting.
+                        Ok(false) => {
+                            ran_out = true;
+                            break 'cycle;
+                        }
+                        Err(status) => {
+                            failures[step] += 1;
+                            errors[step].get_or_insert_with(|| status.to_string());
+                            break 'cycle;
+                        }
                     }
                 }
             }
@@ -490,7 +449,7 @@ fn render(args: &QueueArgs, windows: &[u32], all: &[Measured]) -> String {
     let mut out = format!(
         "queuecall-bench queue: {}, branch {}, service {}, {} windows, {} tasks over {} \
          connections, {} s per phase\n\n",
-        args.server,
+        args.on.server,
         args.branch,
         args.service,
         windows.len(),

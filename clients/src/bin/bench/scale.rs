@@ -26,16 +26,8 @@ flatness is read from the report, not judged: see BENCHMARKS.md for the target).
 
 #[derive(Debug, Args, Clone, PartialEq, Eq)]
 pub struct ScaleArgs {
-    /// The queuecall gRPC endpoint (`http://host:port`).
-    #[arg(
-        long,
-        env = "QUEUECALL_SERVER",
-        default_value = "http://127.0.0.1:50051"
-    )]
-    pub server: String,
-    /// The access token sent as `authorization: Bearer …` (an admin token).
-    #[arg(long, env = "QUEUECALL_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
+    #[command(flatten)]
+    pub on: super::args::ServerArgs,
     #[arg(long, default_value = "bench-centre")]
     pub branch: String,
     #[arg(long, default_value = "general")]
@@ -94,7 +86,7 @@ pub async fn run(args: ScaleArgs) -> anyhow::Result<bool> {
     if args.sizes.is_empty() || args.sizes.windows(2).any(|w| w[0] >= w[1]) {
         bail!("--sizes must be ascending and not empty");
     }
-    let channels = connect(&args.server, args.token.as_deref(), args.connections).await?;
+    let channels = connect(&args.on.target()?, args.connections).await?;
     let mut client = QueueServiceClient::new(channels[0].clone());
     let opened = client
         .open_window(pb::OpenWindowRequest {
@@ -156,7 +148,7 @@ pub async fn run(args: ScaleArgs) -> anyhow::Result<bool> {
     }
     println!(
         "queuecall-bench scale: {}, {} {} window {}, {} samples per size\n",
-        args.server, args.branch, args.service, args.window, args.samples
+        args.on.server, args.branch, args.service, args.window, args.samples
     );
     println!(
         "{:>9} {:>12} {:>12} {:>12} {:>12}",
