@@ -121,6 +121,24 @@ pub struct BranchState {
     pub events: EventLog,
 }
 
+/// The entries of `queue` before `key`, counted from whichever end of the queue is nearer:
+/// both ends are walked in step until one runs out, so a ticket just taken (at the back) or
+/// about to be called (at the front) costs a few steps however long the line is.
+pub fn count_ahead(queue: &WaitQueue, key: &WaitKey) -> usize {
+    let mut ahead = queue.range(..key.clone()).rev();
+    let mut from = queue.range(key.clone()..);
+    let mut steps = 0;
+    loop {
+        match (ahead.next(), from.next()) {
+            // Every entry before `key` seen: `steps` of them.
+            (None, _) => return steps,
+            // `key` and everything after it seen: `steps` of them; the rest is ahead.
+            (Some(_), None) => return queue.len() - steps,
+            (Some(_), Some(_)) => steps += 1,
+        }
+    }
+}
+
 impl BranchState {
     pub fn ticket(&self, id: &TicketId) -> QueueResult<&LiveTicket> {
         self.tickets
@@ -147,15 +165,16 @@ impl BranchState {
             .unwrap_or(0)
     }
 
-    /// Waiting tickets ahead of `ticket` in its queue; 0 unless it waits. O(people ahead):
-    /// a range count over the B-tree (an order-statistic tree would make it O(log n)).
+    /// Waiting tickets ahead of `ticket` in its queue; 0 unless it waits.
+    /// O(min(ahead, behind)): see [`count_ahead`] (an order-statistic tree would make it
+    /// O(log n)).
     pub fn people_ahead(&self, ticket: &LiveTicket) -> u32 {
         if ticket.ticket.state != TicketState::Waiting {
             return 0;
         }
         let ahead = self
             .queue(ticket.ticket.id.day, &ticket.ticket.service)
-            .map_or(0, |q| q.range(..ticket.wait_key()).count());
+            .map_or(0, |q| count_ahead(q, &ticket.wait_key()));
         u32::try_from(ahead).unwrap_or(u32::MAX)
     }
 
@@ -239,5 +258,44 @@ impl BranchState {
                 .insert(live.wait_key(), live.ticket.id.clone());
         }
         self.tickets.insert(live.ticket.id.clone(), live);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod count_ahead_tests {
+    use super::*;
+
+    fn queue(n: u32) -> WaitQueue {
+        (1..=n)
+            .map(|seq| {
+                let key = WaitKey {
+                    key: Key(f64::from(seq) * 10.0),
+                    seq,
+                    prefix: "A".to_owned(),
+                };
+                let id = TicketId::parse(&format!("test-centre.20261127.A{seq:03}")).unwrap();
+                (key, id)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn counts_the_entries_before_each_key_from_either_end() {
+        for n in [1, 2, 3, 10, 101] {
+            let q = queue(n);
+            for (index, key) in q.keys().enumerate() {
+                assert_eq!(count_ahead(&q, key), index, "queue of {n}, key {key:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_between_entries_counts_those_before_it() {
+        let q = queue(10);
+        assert_eq!(count_ahead(&q, &WaitKey::at_least(35.0)), 3);
+        assert_eq!(count_ahead(&q, &WaitKey::at_least(0.0)), 0);
+        assert_eq!(count_ahead(&q, &WaitKey::at_least(1000.0)), 10);
+        assert_eq!(count_ahead(&WaitQueue::new(), &WaitKey::at_least(1.0)), 0);
     }
 }
