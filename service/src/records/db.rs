@@ -111,20 +111,30 @@ impl Db {
     }
 }
 
-/// A failed database call: out of reach (pool time-out, I/O, closed) is UNAVAILABLE, anything
-/// else INTERNAL.
+/// PostgreSQL SQLSTATEs of a server that went away or is not accepting work: admin_shutdown,
+/// crash_shutdown, cannot_connect_now, too_many_connections.
+const SERVER_GONE: [&str; 4] = ["57P01", "57P02", "57P03", "53300"];
+
+/// A failed database call: out of reach (pool time-out, I/O, closed, the server shutting down
+/// or gone) is UNAVAILABLE, anything else INTERNAL.
 pub fn db_error(error: anyhow::Error) -> QueueError {
     let unreachable = error.chain().any(|cause| {
-        matches!(
-            cause.downcast_ref::<sqlx::Error>(),
+        match cause.downcast_ref::<sqlx::Error>() {
             Some(
                 sqlx::Error::Io(_)
-                    | sqlx::Error::PoolTimedOut
-                    | sqlx::Error::PoolClosed
-                    | sqlx::Error::WorkerCrashed
-                    | sqlx::Error::Tls(_)
-            )
-        )
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed
+                | sqlx::Error::Tls(_),
+            ) => true,
+            // The server going away under a query: a connection exception (class 08), an
+            // administrator or crash shutdown, a server still starting or shutting down, or no
+            // connection slot left.
+            Some(sqlx::Error::Database(db)) => db
+                .code()
+                .is_some_and(|code| code.starts_with("08") || SERVER_GONE.contains(&&*code)),
+            _ => false,
+        }
     });
     if unreachable {
         QueueError::unavailable("the records database", format!("{error:#}"))
