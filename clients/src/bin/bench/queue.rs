@@ -149,15 +149,7 @@ pub async fn run(args: QueueArgs) -> anyhow::Result<bool> {
             &channels,
             args.tasks,
             duration,
-            move |c| {
-                let request = request.clone();
-                async move {
-                    QueueServiceClient::new(c)
-                        .take_ticket(request)
-                        .await
-                        .map(|_| ())
-                }
-            },
+            move |c| take_ticket(c, request.clone()),
         )
         .await
     };
@@ -169,15 +161,7 @@ pub async fn run(args: QueueArgs) -> anyhow::Result<bool> {
             &channels,
             half_rate,
             duration,
-            move |c| {
-                let request = request.clone();
-                async move {
-                    QueueServiceClient::new(c)
-                        .take_ticket(request)
-                        .await
-                        .map(|_| ())
-                }
-            },
+            move |c| take_ticket(c, request.clone()),
         )
         .await
     };
@@ -187,6 +171,14 @@ pub async fn run(args: QueueArgs) -> anyhow::Result<bool> {
     all.extend(cycle);
     println!("{}", render(&args, &windows, &all));
     Ok(all.iter().all(|m| m.failures == 0))
+}
+
+/// One TakeTicket, its answer dropped.
+async fn take_ticket(conn: Conn, request: pb::TakeTicketRequest) -> Result<(), tonic::Status> {
+    QueueServiceClient::new(conn)
+        .take_ticket(request)
+        .await
+        .map(|_| ())
 }
 
 /// Opens every window and finishes any ticket one holds, so that CallNext can call.
