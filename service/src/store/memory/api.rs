@@ -13,7 +13,7 @@ use crate::error::{QueueError, QueueResult};
 use crate::hall::Branch;
 use crate::store::{BoardSnapshot, Buffered, BufferedReminder, Issued, QueueStore, ServiceStatus};
 
-use super::{MemoryStore, history_rows, reminder_rows, steps, tickets, windows};
+use super::{MemoryStore, buffer_rows, history_rows, reminder_rows, steps, tickets, windows};
 
 #[async_trait]
 impl QueueStore for MemoryStore {
@@ -279,11 +279,7 @@ impl QueueStore for MemoryStore {
 
     #[tracing::instrument(skip_all, fields(branch = %branch.id, ids = ids.len()))]
     async fn history_ack(&self, branch: &Branch, ids: &[String]) -> QueueResult<usize> {
-        // Under the store's lock, so that it never waits on a step's write transaction.
-        let _steps = self.branches.lock().await;
-        history_rows::ack(&self.pool, &branch.id, ids)
-            .await
-            .map_err(|e| QueueError::unavailable("sqlite", e))
+        self.ack(&buffer_rows::LIVE_HISTORY, &branch.id, ids).await
     }
 
     #[tracing::instrument(skip_all, fields(branch = %branch.id))]
@@ -299,10 +295,6 @@ impl QueueStore for MemoryStore {
 
     #[tracing::instrument(skip_all, fields(branch = %branch.id, ids = ids.len()))]
     async fn reminders_ack(&self, branch: &Branch, ids: &[String]) -> QueueResult<usize> {
-        // Under the store's lock, so that it never waits on a step's write transaction.
-        let _steps = self.branches.lock().await;
-        reminder_rows::ack(&self.pool, &branch.id, ids)
-            .await
-            .map_err(|e| QueueError::unavailable("sqlite", e))
+        self.ack(&buffer_rows::LIVE_REMINDERS, &branch.id, ids).await
     }
 }

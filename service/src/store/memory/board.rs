@@ -54,7 +54,7 @@ impl MemoryStore {
         wait: Duration,
     ) -> Option<Vec<Event>> {
         let mut next = {
-            let all = self.branches.lock().await;
+            let all = self.committed.lock().await;
             let log = &branch_state(&all, branch).events;
             match log.after(after, max) {
                 Some(events) if events.is_empty() && max > 0 => {

@@ -15,17 +15,12 @@ use crate::domain::{
 use super::log::EventLog;
 use super::persist::time;
 
-/// Writes `events` (stamped, in id order), moves the branch's last id and deletes the rows
-/// beyond `retention`.
+/// Writes `events` (stamped, in id order); [`settle`] then moves the branch's last id.
 pub async fn write(
     tx: &mut SqliteConnection,
     branch: &BranchId,
     events: &[Event],
-    retention: usize,
 ) -> sqlx::Result<()> {
-    let Some(last) = events.last() else {
-        return Ok(());
-    };
     for event in events {
         let row = EventRow::of(&event.kind);
         sqlx::query(
@@ -48,13 +43,24 @@ pub async fn write(
         .execute(&mut *tx)
         .await?;
     }
+    Ok(())
+}
+
+/// Moves the branch's last event id to `last_id` and deletes the rows beyond `retention`:
+/// once per branch per transaction, after its events are written.
+pub async fn settle(
+    tx: &mut SqliteConnection,
+    branch: &BranchId,
+    last_id: u64,
+    retention: usize,
+) -> sqlx::Result<()> {
     sqlx::query("INSERT OR REPLACE INTO live_event_seq (branch, last_id) VALUES (?, ?)")
         .bind(branch.as_str())
-        .bind(id_value(last.id))
+        .bind(id_value(last_id))
         .execute(&mut *tx)
         .await?;
     let keep = u64::try_from(retention).unwrap_or(u64::MAX);
-    if let Some(below) = last.id.checked_sub(keep).filter(|b| *b > 0) {
+    if let Some(below) = last_id.checked_sub(keep).filter(|b| *b > 0) {
         sqlx::query("DELETE FROM live_events WHERE branch = ? AND id <= ?")
             .bind(branch.as_str())
             .bind(id_value(below))

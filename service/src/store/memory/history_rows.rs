@@ -47,10 +47,6 @@ pub async fn pending(
     buffer_rows::pending(pool, &buffer_rows::LIVE_HISTORY, branch, limit, buffered).await
 }
 
-/// Deletes the branch's entries with these ids; answers how many were there.
-pub async fn ack(pool: &SqlitePool, branch: &BranchId, ids: &[String]) -> sqlx::Result<usize> {
-    buffer_rows::ack(pool, &buffer_rows::LIVE_HISTORY, branch, ids).await
-}
 
 fn buffered(row: &SqliteRow) -> anyhow::Result<Buffered> {
     let seq: i64 = row.try_get("seq")?;

@@ -1,16 +1,22 @@
 //! The embedded live queue: the queue lives in process and every change is written to one
 //! SQLite file before it is applied, so a killed and restarted service has every ticket.
 //!
-//! Each call takes one lock over the whole state, computes the transition as a pure function
-//! of the state (`tickets`, `windows`, `routing`) that returns a [`change::Change`] without
-//! mutating anything, writes that change to SQLite in one transaction (`persist`), and only
-//! after the commit applies it to memory. A failed write leaves memory as it was and answers
-//! UNAVAILABLE. At start-up `load` reads the file back and rebuilds the waiting queues.
+//! A step takes the lock of the state ahead (the committed state plus the changes still
+//! being written), computes its transition there as a pure function of the state (`tickets`,
+//! `windows`, `routing`) that returns a [`change::Change`] without mutating anything, applies
+//! the change to that state and queues it for the writer (`commit`), all without awaiting
+//! anything in between, and answers once the writer has written it to SQLite. The writer
+//! writes every queued change in one transaction (group commit: one sync of the file for all
+//! of them), then applies them to the committed state, which every read answers from. So no
+//! step waits for another's write to plan, nothing is answered before it is in the file, and
+//! no read sees a change that is not. A failed write fails its changes and every one queued
+//! after it UNAVAILABLE; the next step starts again from the committed state. At start-up
+//! `load` reads the file back and rebuilds the waiting queues.
 //!
 //! The board events a change emits (`events`) are part of it: numbered after the branch's
 //! last event, written in the same transaction (`event_rows`), then appended to the branch's
-//! ring in memory (`log`) and signalled to waiting readers (`signal`); `board` answers the
-//! snapshot and event log reads.
+//! ring in memory (`log`) and signalled to waiting readers (`signal`) once committed; `board`
+//! answers the snapshot and event log reads.
 //!
 //! History entries of a change (`store/mod.rs`, "History buffer") are rows of `live_history`
 //! in the same transaction (`history_rows`); they are never held in memory, and
@@ -21,6 +27,7 @@ mod api;
 mod board;
 mod buffer_rows;
 mod change;
+mod commit;
 mod event_rows;
 mod events;
 mod history_rows;
@@ -39,12 +46,13 @@ mod windows;
 mod tests;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, LazyLock};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqlitePool;
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::{Mutex, oneshot};
 
 use crate::domain::{BranchId, Now, TicketId, TicketView};
 use crate::error::{QueueError, QueueResult};
@@ -52,6 +60,7 @@ use crate::hall::Branch;
 use crate::store::DEFAULT_EVENT_RETENTION;
 
 use change::Plan;
+use commit::{Job, Write, Writer};
 use load::Branches;
 use signal::Signals;
 use state::BranchState;
@@ -60,12 +69,22 @@ use state::BranchState;
 pub struct MemoryStore {
     path: PathBuf,
     pool: SqlitePool,
-    branches: Arc<Mutex<Branches>>,
+    /// What steps plan on: the committed state and the changes queued for the writer.
+    ahead: Mutex<Ahead>,
+    /// What is in the file: every read answers from it.
+    committed: Arc<Mutex<Branches>>,
+    writer: Writer,
     /// Events kept per branch, in memory and in the file (at least 1).
     event_retention: usize,
     /// Whether a recall appends a called reminder intent (`sms.remind_on_recall`).
     remind_on_recall: bool,
     signals: Arc<Signals>,
+}
+
+/// The state steps plan on, and the writer's epoch it follows (see `commit`).
+struct Ahead {
+    branches: Branches,
+    epoch: u64,
 }
 
 /// The state of a branch that has seen nothing yet.
@@ -100,13 +119,18 @@ impl MemoryStore {
         let events: usize = branches.values().map(|b| b.events.retained()).sum();
         tracing::info!(path = %path.display(), branches = branches.len(), tickets, waiting,
             events, event_retention, "embedded queue store opened");
+        let signals = Arc::<Signals>::default();
+        let committed = Arc::new(Mutex::new(branches.clone()));
+        let writer = commit::spawn(pool.clone(), Arc::clone(&committed), Arc::clone(&signals));
         Ok(Self {
             path: path.to_owned(),
             pool,
-            branches: Arc::new(Mutex::new(branches)),
+            ahead: Mutex::new(Ahead { branches, epoch: 0 }),
+            committed,
+            writer,
             event_retention,
             remind_on_recall: false,
-            signals: Arc::default(),
+            signals,
         })
     }
 
@@ -131,18 +155,52 @@ impl MemoryStore {
 
     /// Waits for in-flight writes and closes the file.
     pub async fn close(&self) {
-        let _quiet = self.branches.lock().await;
+        let _quiet = self.ahead.lock().await;
+        self.flush().await;
         self.pool.close().await;
     }
 
-    /// Answers a read from the branch's state under the lock.
+    /// Waits until every change queued so far is written (or failed).
+    async fn flush(&self) {
+        let (done, flushed) = oneshot::channel();
+        if self.writer.jobs.send(Job::Flush(done)).is_ok() {
+            let _gone = flushed.await;
+        }
+    }
+
+    /// Deletes the branch's rows of a buffer table the drainer has recorded, through the
+    /// writer (between two of its batches).
+    async fn ack(
+        &self,
+        table: &'static buffer_rows::Table,
+        branch: &BranchId,
+        ids: &[String],
+    ) -> QueueResult<usize> {
+        let (done, acked) = oneshot::channel();
+        let job = Job::Ack {
+            table,
+            branch: branch.clone(),
+            ids: ids.to_vec(),
+            done,
+        };
+        self.writer.jobs.send(job).map_err(|_| writer_stopped())?;
+        match acked.await {
+            Ok(removed) => removed.map_err(|e| QueueError::unavailable("sqlite", e)),
+            Err(_) => Err(writer_stopped()),
+        }
+    }
+
+    /// Answers a read from the branch's committed state.
     async fn read<R>(&self, branch: &BranchId, answer: impl FnOnce(&BranchState) -> R) -> R {
-        let all = self.branches.lock().await;
+        let all = self.committed.lock().await;
         answer(branch_state(&all, branch))
     }
 
-    /// One atomic step: plan under the lock, commit the change (its events stamped with `at`),
-    /// apply it, then answer from the new state (still under the same lock).
+    /// One atomic step: plan on the state ahead, apply the change there (its events stamped
+    /// with `at`) and queue it for the writer, answer from the new state, and return that
+    /// answer once the change is in the file. Nothing between the plan and the queueing
+    /// awaits, so a caller that goes away (a gRPC deadline drops its future) leaves either
+    /// nothing or a change the writer finishes.
     async fn step<T, R>(
         &self,
         branch: &BranchId,
@@ -150,14 +208,41 @@ impl MemoryStore {
         plan: impl FnOnce(&BranchState) -> QueueResult<Plan<T>>,
         answer: impl FnOnce(&BranchState, T) -> QueueResult<R>,
     ) -> QueueResult<R> {
-        let guard = Arc::clone(&self.branches).lock_owned().await;
-        let Plan { change, result } = plan(branch_state(&guard, branch))?;
-        let guard = if change.is_empty() {
-            guard
-        } else {
-            self.commit(guard, branch, change, at).await?
+        let mut ahead = self.ahead.lock().await;
+        let epoch = self.writer.epoch.load(Ordering::Acquire);
+        if ahead.epoch != epoch {
+            // A write failed: what was ahead of the file is gone; start from the file.
+            ahead.branches = self.committed.lock().await.clone();
+            ahead.epoch = epoch;
+        }
+        let Plan { change, result } = plan(branch_state(&ahead.branches, branch))?;
+        if change.is_empty() {
+            return answer(branch_state(&ahead.branches, branch), result);
+        }
+        let retention = self.event_retention;
+        let state = ahead.branches.entry(branch.clone()).or_default();
+        let events = state.events.stamp(&change.events, at);
+        state.apply(change.clone());
+        state.events.append(events.clone(), retention);
+        let reply = answer(state, result);
+        let (done, written) = oneshot::channel();
+        let write = Write {
+            branch: branch.clone(),
+            change,
+            events,
+            retention,
+            epoch,
+            done,
         };
-        answer(branch_state(&guard, branch), result)
+        if self.writer.jobs.send(Job::Write(write)).is_err() {
+            return Err(writer_stopped());
+        }
+        drop(ahead);
+        match written.await {
+            Ok(Ok(())) => reply,
+            Ok(Err(error)) => Err(error),
+            Err(_) => Err(writer_stopped()),
+        }
     }
 
     /// A step whose answer is the ticket it moved, as it is after the step.
@@ -170,57 +255,11 @@ impl MemoryStore {
         self.step(&branch.id, now.at, plan, |s, id| s.view(branch, &id))
             .await
     }
-
-    /// Writes the change with its events and applies it, then wakes the branch's readers.
-    /// All of it runs in a task of its own, so a caller that goes away (a gRPC deadline drops
-    /// its future) cannot stop the step between the commit and the apply and leave memory
-    /// behind the file.
-    async fn commit(
-        &self,
-        mut guard: OwnedMutexGuard<Branches>,
-        branch: &BranchId,
-        change: change::Change,
-        at: DateTime<Utc>,
-    ) -> QueueResult<OwnedMutexGuard<Branches>> {
-        let pool = self.pool.clone();
-        let signals = Arc::clone(&self.signals);
-        let retention = self.event_retention;
-        let branch = branch.clone();
-        let events = branch_state(&guard, &branch)
-            .events
-            .stamp(&change.events, at);
-        let task = tokio::spawn(async move {
-            persist::write(&pool, &branch, &change, &events, retention).await?;
-            let published = !events.is_empty();
-            let state = guard.entry(branch.clone()).or_default();
-            state.apply(change);
-            state.events.append(events, retention);
-            if published {
-                signals.publish(&branch, state.events.last_id());
-            }
-            Ok::<_, sqlx::Error>(guard)
-        });
-        match task.await {
-            Ok(Ok(guard)) => Ok(guard),
-            Ok(Err(error)) => Err(write_failed(error)),
-            Err(error) => Err(QueueError::Internal(
-                anyhow::Error::new(error).context("the sqlite write task failed"),
-            )),
-        }
-    }
 }
 
-/// A failed write: the environment (disk, lock, I/O) is UNAVAILABLE; a malformed statement
-/// or value is a bug.
-fn write_failed(error: sqlx::Error) -> QueueError {
-    use sqlx::Error as E;
-    match error {
-        E::Io(_) | E::PoolTimedOut | E::PoolClosed | E::WorkerCrashed | E::Database(_) => {
-            tracing::warn!(error = %error, "sqlite write failed; the queue is unchanged");
-            QueueError::unavailable("sqlite", error)
-        }
-        other => QueueError::Internal(
-            anyhow::Error::new(other).context("writing a queue change to sqlite"),
-        ),
-    }
+/// The writer task is gone (it panicked): nothing more can be written.
+fn writer_stopped() -> QueueError {
+    QueueError::Internal(anyhow::anyhow!(
+        "the sqlite writer of the embedded store has stopped"
+    ))
 }

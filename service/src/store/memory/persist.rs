@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use sqlx::Connection;
+use sqlx::{Connection, Sqlite, Transaction};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteSynchronous,
@@ -15,6 +15,7 @@ use sqlx::sqlite::{
 use crate::domain::{BranchId, Event};
 
 use super::change::Change;
+use super::commit::Write;
 use super::{event_rows, history_rows, reminder_rows};
 
 const SCHEMA: &str = include_str!("schema.sql");
@@ -97,16 +98,34 @@ pub fn day(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
 
-/// Writes every row of `change` and its stamped `events` (pruning the log to `retention`) in
-/// one transaction: all of it or nothing.
-pub async fn write(
-    pool: &SqlitePool,
+/// Writes every change of `batch` with its stamped events (pruning each branch's log to its
+/// retention) in one transaction: all of them or nothing, with one sync of the file.
+pub async fn write_batch(pool: &SqlitePool, batch: &[Write]) -> sqlx::Result<()> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    // Each branch's last event id and retention, settled once after all of its events.
+    let mut last_events: Vec<(&BranchId, u64, usize)> = Vec::new();
+    for w in batch {
+        write(&mut tx, &w.branch, &w.change, &w.events).await?;
+        if let Some(last) = w.events.last() {
+            match last_events.iter_mut().find(|(b, _, _)| *b == &w.branch) {
+                Some(entry) => *entry = (&w.branch, last.id, w.retention),
+                None => last_events.push((&w.branch, last.id, w.retention)),
+            }
+        }
+    }
+    for (branch, last_id, retention) in last_events {
+        event_rows::settle(&mut tx, branch, last_id, retention).await?;
+    }
+    tx.commit().await
+}
+
+/// Writes every row of `change` and its stamped `events` in the transaction `tx`.
+async fn write(
+    tx: &mut Transaction<'_, Sqlite>,
     branch: &BranchId,
     change: &Change,
     events: &[Event],
-    retention: usize,
 ) -> sqlx::Result<()> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     for live in &change.tickets {
         let t = &live.ticket;
         sqlx::query(
@@ -138,14 +157,14 @@ pub async fn write(
         .bind(time(live.leg.entered_at))
         .bind(opt_time(live.leg.first_called_at))
         .bind(live.leg.called_by.map(|w| i64::from(w.get())))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
     for entry in &change.history {
-        history_rows::insert(&mut tx, entry).await?;
+        history_rows::insert(tx, entry).await?;
     }
     for intent in &change.reminders {
-        reminder_rows::insert(&mut tx, branch, intent).await?;
+        reminder_rows::insert(tx, branch, intent).await?;
     }
     for w in &change.windows {
         sqlx::query(
@@ -159,7 +178,7 @@ pub async fn write(
         .bind(w.pause_reason.as_deref())
         .bind(w.current.as_ref().map(ToString::to_string))
         .bind(i64::from(w.ratio_pos))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
     for c in &change.counters {
@@ -171,7 +190,7 @@ pub async fn write(
         .bind(day(c.day))
         .bind(c.service.as_str())
         .bind(i64::from(c.issued))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
     for k in &change.idempotency {
@@ -183,7 +202,7 @@ pub async fn write(
         .bind(day(k.day))
         .bind(k.key.as_str())
         .bind(k.ticket.to_string())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
     for a in &change.averages {
@@ -194,9 +213,8 @@ pub async fn write(
         .bind(branch.as_str())
         .bind(a.service.as_str())
         .bind(i64::try_from(a.avg_ms).unwrap_or(i64::MAX))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
-    event_rows::write(&mut tx, branch, events, retention).await?;
-    tx.commit().await
+    event_rows::write(&mut *tx, branch, events).await
 }

@@ -188,10 +188,6 @@ pub async fn pending(
     buffer_rows::pending(pool, &buffer_rows::LIVE_REMINDERS, branch, limit, buffered).await
 }
 
-/// Deletes the branch's intents with these ids; answers how many were there.
-pub async fn ack(pool: &SqlitePool, branch: &BranchId, ids: &[String]) -> sqlx::Result<usize> {
-    buffer_rows::ack(pool, &buffer_rows::LIVE_REMINDERS, branch, ids).await
-}
 
 fn buffered(row: &SqliteRow) -> anyhow::Result<BufferedReminder> {
     let seq: i64 = row.try_get("seq")?;

@@ -10,7 +10,7 @@ use crate::store::memory::MemoryStore;
 use super::{at, branch, new_ticket, sid, win};
 
 async fn snapshot(store: &MemoryStore) -> super::super::load::Branches {
-    store.branches.lock().await.clone()
+    store.committed.lock().await.clone()
 }
 
 #[tokio::test]
@@ -182,5 +182,93 @@ async fn a_failed_write_answers_unavailable_and_changes_nothing() {
     assert_eq!(
         store.services(&b, &at(30)).await.expect("services")[0].waiting,
         1
+    );
+}
+
+/// Many steps at once are written in shared transactions (group commit): every one is
+/// answered, numbered without a gap, and in the file when the store is opened again.
+#[tokio::test]
+async fn concurrent_steps_are_all_written_and_numbered_without_gaps() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("q.sqlite");
+    let store = std::sync::Arc::new(MemoryStore::open(&path).await.expect("open"));
+    let b = std::sync::Arc::new(branch());
+    let takes = (0..100).map(|i| {
+        let (store, b) = (std::sync::Arc::clone(&store), std::sync::Arc::clone(&b));
+        tokio::spawn(async move {
+            let key = format!("k{i}");
+            store
+                .take_ticket(&b, &new_ticket("a", Normal, Some(&key)), &at(10))
+                .await
+        })
+    });
+    let mut numbers: Vec<String> = Vec::new();
+    for take in futures::future::join_all(takes).await {
+        let issued = take.expect("task").expect("take");
+        numbers.push(issued.view.ticket.number().to_string());
+    }
+    numbers.sort();
+    let expected: Vec<String> = (1..=100).map(|n| format!("A{n:03}")).collect();
+    assert_eq!(numbers, expected);
+    let before = snapshot(&store).await;
+    store.close().await;
+    let reopened = MemoryStore::open(&path).await.expect("reopen");
+    assert_eq!(snapshot(&reopened).await, before);
+    assert_eq!(
+        reopened.services(&b, &at(20)).await.expect("services")[0].waiting,
+        100
+    );
+}
+
+/// A write that fails fails every step written with it or queued behind it, and nothing of
+/// them stays in memory: the next step after the file is mended starts from the file.
+#[tokio::test]
+async fn a_failed_batch_fails_every_step_behind_it_and_the_next_starts_from_the_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("q.sqlite");
+    let store = std::sync::Arc::new(MemoryStore::open(&path).await.expect("open"));
+    let b = std::sync::Arc::new(branch());
+    store
+        .take_ticket(&b, &new_ticket("a", Normal, None), &at(10))
+        .await
+        .expect("take");
+    let before = snapshot(&store).await;
+    let rename = |from: &str, to: &str| format!("ALTER TABLE {from} RENAME TO {to}");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(rename("live_counters", "moved_away")))
+        .execute(&store.pool)
+        .await
+        .expect("move the table away");
+    let takes = (0..20).map(|_| {
+        let (store, b) = (std::sync::Arc::clone(&store), std::sync::Arc::clone(&b));
+        tokio::spawn(async move {
+            store
+                .take_ticket(&b, &new_ticket("a", Normal, None), &at(20))
+                .await
+        })
+    });
+    for take in futures::future::join_all(takes).await {
+        let result = take.expect("task");
+        assert!(
+            matches!(result, Err(QueueError::Unavailable(ref m)) if m.contains("sqlite")),
+            "{result:?}"
+        );
+    }
+    assert_eq!(snapshot(&store).await, before);
+    assert_eq!(store.last_event_id(&b).await.expect("last"), 1);
+    sqlx::raw_sql(sqlx::AssertSqlSafe(rename("moved_away", "live_counters")))
+        .execute(&store.pool)
+        .await
+        .expect("move the table back");
+    let next = store
+        .take_ticket(&b, &new_ticket("a", Normal, None), &at(30))
+        .await
+        .expect("take after the file is mended");
+    assert_eq!(next.view.ticket.number().to_string(), "A002");
+    assert_eq!(next.view.people_ahead, 1);
+    store.close().await;
+    let reopened = MemoryStore::open(&path).await.expect("reopen");
+    assert_eq!(
+        reopened.services(&b, &at(40)).await.expect("services")[0].waiting,
+        2
     );
 }
