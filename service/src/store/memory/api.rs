@@ -295,6 +295,7 @@ impl QueueStore for MemoryStore {
 
     #[tracing::instrument(skip_all, fields(branch = %branch.id, ids = ids.len()))]
     async fn reminders_ack(&self, branch: &Branch, ids: &[String]) -> QueueResult<usize> {
-        self.ack(&buffer_rows::LIVE_REMINDERS, &branch.id, ids).await
+        self.ack(&buffer_rows::LIVE_REMINDERS, &branch.id, ids)
+            .await
     }
 }

@@ -64,13 +64,7 @@ pub struct Writer {
 pub fn spawn(pool: SqlitePool, committed: Arc<Mutex<Branches>>, signals: Arc<Signals>) -> Writer {
     let (jobs, queue) = mpsc::unbounded_channel();
     let epoch = Arc::new(AtomicU64::new(0));
-    tokio::spawn(run(
-        queue,
-        pool,
-        committed,
-        signals,
-        Arc::clone(&epoch),
-    ));
+    tokio::spawn(run(queue, pool, committed, signals, Arc::clone(&epoch)));
     Writer { jobs, epoch }
 }
 

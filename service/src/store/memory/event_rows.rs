@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use anyhow::Context;
-use sqlx::Row;
 use sqlx::sqlite::{SqliteConnection, SqlitePool, SqliteRow};
+use sqlx::{QueryBuilder, Row, Sqlite};
 
 use crate::domain::{
     BranchId, Event, EventKind, ServiceId, TicketId, TicketState, WindowNo, WindowState,
@@ -15,35 +15,29 @@ use crate::domain::{
 use super::log::EventLog;
 use super::persist::time;
 
-/// Writes `events` (stamped, in id order); [`settle`] then moves the branch's last id.
-pub async fn write(
-    tx: &mut SqliteConnection,
-    branch: &BranchId,
-    events: &[Event],
-) -> sqlx::Result<()> {
-    for event in events {
+/// One statement writing `events` (stamped, each with its branch); [`settle`] then moves each
+/// branch's last id.
+pub fn insert(events: &[(&BranchId, &Event)]) -> QueryBuilder<Sqlite> {
+    let mut q = QueryBuilder::new(
+        "INSERT OR REPLACE INTO live_events (branch, id, at, kind, ticket, service, window_no, \
+         recall_count, window_state, pause_reason, ticket_state, waiting) ",
+    );
+    q.push_values(events, |mut r, (branch, event)| {
         let row = EventRow::of(&event.kind);
-        sqlx::query(
-            "INSERT OR REPLACE INTO live_events (branch, id, at, kind, ticket, service, \
-             window_no, recall_count, window_state, pause_reason, ticket_state, waiting) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(branch.as_str())
-        .bind(id_value(event.id))
-        .bind(time(event.at))
-        .bind(row.kind)
-        .bind(row.ticket.map(|t| t.to_string()))
-        .bind(row.service.map(ServiceId::as_str))
-        .bind(row.window.map(|w| i64::from(w.get())))
-        .bind(row.recall_count.map(i64::from))
-        .bind(row.window_state.map(WindowState::as_str))
-        .bind(row.pause_reason)
-        .bind(row.ticket_state.map(TicketState::as_str))
-        .bind(row.waiting.map(i64::from))
-        .execute(&mut *tx)
-        .await?;
-    }
-    Ok(())
+        r.push_bind(branch.as_str().to_owned())
+            .push_bind(id_value(event.id))
+            .push_bind(time(event.at))
+            .push_bind(row.kind)
+            .push_bind(row.ticket.map(ToString::to_string))
+            .push_bind(row.service.map(|s| s.as_str().to_owned()))
+            .push_bind(row.window.map(|w| i64::from(w.get())))
+            .push_bind(row.recall_count.map(i64::from))
+            .push_bind(row.window_state.map(WindowState::as_str))
+            .push_bind(row.pause_reason.map(str::to_owned))
+            .push_bind(row.ticket_state.map(TicketState::as_str))
+            .push_bind(row.waiting.map(i64::from));
+    });
+    q
 }
 
 /// Moves the branch's last event id to `last_id` and deletes the rows beyond `retention`:

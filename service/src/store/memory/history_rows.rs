@@ -47,7 +47,6 @@ pub async fn pending(
     buffer_rows::pending(pool, &buffer_rows::LIVE_HISTORY, branch, limit, buffered).await
 }
 
-
 fn buffered(row: &SqliteRow) -> anyhow::Result<Buffered> {
     let seq: i64 = row.try_get("seq")?;
     let decode = || -> anyhow::Result<HistoryEntry> {

@@ -6,16 +6,19 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use sqlx::{Connection, Sqlite, Transaction};
+use std::collections::HashSet;
+
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
     SqliteSynchronous,
 };
+use sqlx::{Connection, QueryBuilder, Sqlite};
 
-use crate::domain::{BranchId, Event};
+use crate::domain::{BranchId, Event, ServiceId, TicketId, WindowNo};
 
-use super::change::Change;
+use super::change::{Average, Counter, IdempotencyKey};
 use super::commit::Write;
+use super::state::{LiveTicket, LiveWindow};
 use super::{event_rows, history_rows, reminder_rows};
 
 const SCHEMA: &str = include_str!("schema.sql");
@@ -98,123 +101,206 @@ pub fn day(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
 
+/// Rows in one multi-row statement at most (22 columns × 200 stays far below SQLite's
+/// 32,766 variables).
+const ROWS_PER_STATEMENT: usize = 200;
+
 /// Writes every change of `batch` with its stamped events (pruning each branch's log to its
 /// retention) in one transaction: all of them or nothing, with one sync of the file.
+///
+/// Every live row is a whole value keyed by its primary key, so of a row the batch writes
+/// more than once (a ticket taken then called, the counter each take moves) only the last
+/// value is written, and each table's rows go in multi-row statements: a batch costs a few
+/// statements, not a few per change. History entries and reminder intents are appended in
+/// the order of the steps.
 pub async fn write_batch(pool: &SqlitePool, batch: &[Write]) -> sqlx::Result<()> {
+    let rows = Rows::of(batch);
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    // Each branch's last event id and retention, settled once after all of its events.
-    let mut last_events: Vec<(&BranchId, u64, usize)> = Vec::new();
+    for chunk in rows.tickets.chunks(ROWS_PER_STATEMENT) {
+        tickets(chunk).build().execute(&mut *tx).await?;
+    }
+    for chunk in rows.windows.chunks(ROWS_PER_STATEMENT) {
+        windows(chunk).build().execute(&mut *tx).await?;
+    }
+    for chunk in rows.counters.chunks(ROWS_PER_STATEMENT) {
+        counters(chunk).build().execute(&mut *tx).await?;
+    }
+    for chunk in rows.idempotency.chunks(ROWS_PER_STATEMENT) {
+        idempotency(chunk).build().execute(&mut *tx).await?;
+    }
+    for chunk in rows.averages.chunks(ROWS_PER_STATEMENT) {
+        averages(chunk).build().execute(&mut *tx).await?;
+    }
+    for chunk in rows.events.chunks(ROWS_PER_STATEMENT) {
+        event_rows::insert(chunk).build().execute(&mut *tx).await?;
+    }
     for w in batch {
-        write(&mut tx, &w.branch, &w.change, &w.events).await?;
-        if let Some(last) = w.events.last() {
-            match last_events.iter_mut().find(|(b, _, _)| *b == &w.branch) {
-                Some(entry) => *entry = (&w.branch, last.id, w.retention),
-                None => last_events.push((&w.branch, last.id, w.retention)),
-            }
+        for entry in &w.change.history {
+            history_rows::insert(&mut tx, entry).await?;
+        }
+        for intent in &w.change.reminders {
+            reminder_rows::insert(&mut tx, &w.branch, intent).await?;
         }
     }
-    for (branch, last_id, retention) in last_events {
+    for (branch, last_id, retention) in rows.last_events {
         event_rows::settle(&mut tx, branch, last_id, retention).await?;
     }
     tx.commit().await
 }
 
-/// Writes every row of `change` and its stamped `events` in the transaction `tx`.
-async fn write(
-    tx: &mut Transaction<'_, Sqlite>,
-    branch: &BranchId,
-    change: &Change,
-    events: &[Event],
-) -> sqlx::Result<()> {
-    for live in &change.tickets {
+/// The live rows of a batch, each key once with its last value.
+#[derive(Default)]
+struct Rows<'a> {
+    tickets: Vec<(&'a BranchId, &'a LiveTicket)>,
+    windows: Vec<(&'a BranchId, &'a LiveWindow)>,
+    counters: Vec<(&'a BranchId, &'a Counter)>,
+    idempotency: Vec<(&'a BranchId, &'a IdempotencyKey)>,
+    averages: Vec<(&'a BranchId, &'a Average)>,
+    events: Vec<(&'a BranchId, &'a Event)>,
+    /// Each branch's last event id and retention.
+    last_events: Vec<(&'a BranchId, u64, usize)>,
+}
+
+impl<'a> Rows<'a> {
+    fn of(batch: &'a [Write]) -> Self {
+        let mut rows = Self::default();
+        let mut seen = Seen::default();
+        // Latest first, so that the first value of a key is its last.
+        for w in batch.iter().rev() {
+            let b = &w.branch;
+            for t in w.change.tickets.iter().rev() {
+                if seen.tickets.insert(&t.ticket.id) {
+                    rows.tickets.push((b, t));
+                }
+            }
+            for x in w.change.windows.iter().rev() {
+                if seen.windows.insert((b, x.number)) {
+                    rows.windows.push((b, x));
+                }
+            }
+            for c in w.change.counters.iter().rev() {
+                if seen.counters.insert((b, c.day, &c.service)) {
+                    rows.counters.push((b, c));
+                }
+            }
+            for k in w.change.idempotency.iter().rev() {
+                if seen.idempotency.insert((b, k.day, &k.key)) {
+                    rows.idempotency.push((b, k));
+                }
+            }
+            for a in w.change.averages.iter().rev() {
+                if seen.averages.insert((b, &a.service)) {
+                    rows.averages.push((b, a));
+                }
+            }
+            if let Some(last) = w.events.last()
+                && !rows.last_events.iter().any(|(known, _, _)| *known == b)
+            {
+                rows.last_events.push((b, last.id, w.retention));
+            }
+        }
+        rows.events = batch
+            .iter()
+            .flat_map(|w| w.events.iter().map(move |e| (&w.branch, e)))
+            .collect();
+        rows
+    }
+}
+
+/// The keys [`Rows::of`] has taken.
+#[derive(Default)]
+struct Seen<'a> {
+    tickets: HashSet<&'a TicketId>,
+    windows: HashSet<(&'a BranchId, WindowNo)>,
+    counters: HashSet<(&'a BranchId, NaiveDate, &'a ServiceId)>,
+    idempotency: HashSet<(&'a BranchId, NaiveDate, &'a String)>,
+    averages: HashSet<(&'a BranchId, &'a ServiceId)>,
+}
+
+fn tickets(rows: &[(&BranchId, &LiveTicket)]) -> QueryBuilder<Sqlite> {
+    let mut q = QueryBuilder::new(
+        "INSERT OR REPLACE INTO live_tickets (id, branch, day, service, original_service, \
+         state, priority, channel, phone, window_no, recall_count, requeue_count, issued_at, \
+         called_at, started_at, ended_at, queue_key, time_key, leg, leg_at, first_called_at, \
+         called_by) ",
+    );
+    q.push_values(rows, |mut r, (branch, live)| {
         let t = &live.ticket;
-        sqlx::query(
-            "INSERT OR REPLACE INTO live_tickets (id, branch, day, service, original_service, \
-             state, priority, channel, phone, window_no, recall_count, requeue_count, issued_at, \
-             called_at, started_at, ended_at, queue_key, time_key, leg, leg_at, first_called_at, \
-             called_by) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(t.id.to_string())
-        .bind(branch.as_str())
-        .bind(day(t.id.day))
-        .bind(t.service.as_str())
-        .bind(t.original_service.as_ref().map(|s| s.as_str()))
-        .bind(t.state.as_str())
-        .bind(t.priority.as_str())
-        .bind(t.channel.as_str())
-        .bind(t.phone.as_ref().map(|p| p.digits()))
-        .bind(t.window.map(|w| i64::from(w.get())))
-        .bind(i64::from(t.recall_count))
-        .bind(i64::from(t.requeue_count))
-        .bind(time(t.issued_at))
-        .bind(opt_time(t.called_at))
-        .bind(opt_time(t.started_at))
-        .bind(opt_time(t.ended_at))
-        .bind(live.key)
-        .bind(live.time_key)
-        .bind(i64::from(live.leg.number))
-        .bind(time(live.leg.entered_at))
-        .bind(opt_time(live.leg.first_called_at))
-        .bind(live.leg.called_by.map(|w| i64::from(w.get())))
-        .execute(&mut **tx)
-        .await?;
-    }
-    for entry in &change.history {
-        history_rows::insert(tx, entry).await?;
-    }
-    for intent in &change.reminders {
-        reminder_rows::insert(tx, branch, intent).await?;
-    }
-    for w in &change.windows {
-        sqlx::query(
-            "INSERT OR REPLACE INTO live_windows \
-             (branch, number, state, pause_reason, current_ticket, ratio_pos) \
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(branch.as_str())
-        .bind(i64::from(w.number.get()))
-        .bind(w.state.as_str())
-        .bind(w.pause_reason.as_deref())
-        .bind(w.current.as_ref().map(ToString::to_string))
-        .bind(i64::from(w.ratio_pos))
-        .execute(&mut **tx)
-        .await?;
-    }
-    for c in &change.counters {
-        sqlx::query(
-            "INSERT OR REPLACE INTO live_counters (branch, day, service, issued) \
-             VALUES (?, ?, ?, ?)",
-        )
-        .bind(branch.as_str())
-        .bind(day(c.day))
-        .bind(c.service.as_str())
-        .bind(i64::from(c.issued))
-        .execute(&mut **tx)
-        .await?;
-    }
-    for k in &change.idempotency {
-        sqlx::query(
-            "INSERT OR REPLACE INTO live_idempotency_keys (branch, day, key, ticket_id) \
-             VALUES (?, ?, ?, ?)",
-        )
-        .bind(branch.as_str())
-        .bind(day(k.day))
-        .bind(k.key.as_str())
-        .bind(k.ticket.to_string())
-        .execute(&mut **tx)
-        .await?;
-    }
-    for a in &change.averages {
-        sqlx::query(
-            "INSERT OR REPLACE INTO live_service_averages (branch, service, avg_ms) \
-             VALUES (?, ?, ?)",
-        )
-        .bind(branch.as_str())
-        .bind(a.service.as_str())
-        .bind(i64::try_from(a.avg_ms).unwrap_or(i64::MAX))
-        .execute(&mut **tx)
-        .await?;
-    }
-    event_rows::write(&mut *tx, branch, events).await
+        r.push_bind(t.id.to_string())
+            .push_bind(branch.as_str().to_owned())
+            .push_bind(day(t.id.day))
+            .push_bind(t.service.as_str().to_owned())
+            .push_bind(t.original_service.as_ref().map(|s| s.as_str().to_owned()))
+            .push_bind(t.state.as_str())
+            .push_bind(t.priority.as_str())
+            .push_bind(t.channel.as_str())
+            .push_bind(t.phone.as_ref().map(|p| p.digits().to_owned()))
+            .push_bind(t.window.map(|w| i64::from(w.get())))
+            .push_bind(i64::from(t.recall_count))
+            .push_bind(i64::from(t.requeue_count))
+            .push_bind(time(t.issued_at))
+            .push_bind(opt_time(t.called_at))
+            .push_bind(opt_time(t.started_at))
+            .push_bind(opt_time(t.ended_at))
+            .push_bind(live.key)
+            .push_bind(live.time_key)
+            .push_bind(i64::from(live.leg.number))
+            .push_bind(time(live.leg.entered_at))
+            .push_bind(opt_time(live.leg.first_called_at))
+            .push_bind(live.leg.called_by.map(|w| i64::from(w.get())));
+    });
+    q
+}
+
+fn windows(rows: &[(&BranchId, &LiveWindow)]) -> QueryBuilder<Sqlite> {
+    let mut q = QueryBuilder::new(
+        "INSERT OR REPLACE INTO live_windows \
+         (branch, number, state, pause_reason, current_ticket, ratio_pos) ",
+    );
+    q.push_values(rows, |mut r, (branch, w)| {
+        r.push_bind(branch.as_str().to_owned())
+            .push_bind(i64::from(w.number.get()))
+            .push_bind(w.state.as_str())
+            .push_bind(w.pause_reason.clone())
+            .push_bind(w.current.as_ref().map(ToString::to_string))
+            .push_bind(i64::from(w.ratio_pos));
+    });
+    q
+}
+
+fn counters(rows: &[(&BranchId, &Counter)]) -> QueryBuilder<Sqlite> {
+    let mut q =
+        QueryBuilder::new("INSERT OR REPLACE INTO live_counters (branch, day, service, issued) ");
+    q.push_values(rows, |mut r, (branch, c)| {
+        r.push_bind(branch.as_str().to_owned())
+            .push_bind(day(c.day))
+            .push_bind(c.service.as_str().to_owned())
+            .push_bind(i64::from(c.issued));
+    });
+    q
+}
+
+fn idempotency(rows: &[(&BranchId, &IdempotencyKey)]) -> QueryBuilder<Sqlite> {
+    let mut q = QueryBuilder::new(
+        "INSERT OR REPLACE INTO live_idempotency_keys (branch, day, key, ticket_id) ",
+    );
+    q.push_values(rows, |mut r, (branch, k)| {
+        r.push_bind(branch.as_str().to_owned())
+            .push_bind(day(k.day))
+            .push_bind(k.key.clone())
+            .push_bind(k.ticket.to_string());
+    });
+    q
+}
+
+fn averages(rows: &[(&BranchId, &Average)]) -> QueryBuilder<Sqlite> {
+    let mut q = QueryBuilder::new(
+        "INSERT OR REPLACE INTO live_service_averages (branch, service, avg_ms) ",
+    );
+    q.push_values(rows, |mut r, (branch, a)| {
+        r.push_bind(branch.as_str().to_owned())
+            .push_bind(a.service.as_str().to_owned())
+            .push_bind(i64::try_from(a.avg_ms).unwrap_or(i64::MAX));
+    });
+    q
 }

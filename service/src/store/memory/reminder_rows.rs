@@ -188,7 +188,6 @@ pub async fn pending(
     buffer_rows::pending(pool, &buffer_rows::LIVE_REMINDERS, branch, limit, buffered).await
 }
 
-
 fn buffered(row: &SqliteRow) -> anyhow::Result<BufferedReminder> {
     let seq: i64 = row.try_get("seq")?;
     let decode = || -> anyhow::Result<ReminderIntent> {
