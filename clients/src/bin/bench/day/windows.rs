@@ -13,8 +13,15 @@ use super::ledger::{Ledger, Op};
 use super::plan::{Fate, Plan, hash_str, mix};
 use crate::bench::queue::Conn;
 
-/// How long a window waits before calling again when nothing waits for it.
-const IDLE: Duration = Duration::from_millis(10);
+/// How long a window waits before calling again when nothing waited for it: doubling from
+/// the first to the last while the hall stays quiet, as a clerk looks up less often.
+const IDLE_FIRST: Duration = Duration::from_millis(10);
+const IDLE_LAST: Duration = Duration::from_millis(160);
+
+/// The wait after an empty call that followed a wait of `idle`.
+pub fn next_idle(idle: Duration) -> Duration {
+    (idle * 2).clamp(IDLE_FIRST, IDLE_LAST)
+}
 
 /// Opens every window (an open one stays open).
 pub async fn open(conn: &Conn, branch: &str, windows: &[u32], ledger: &Ledger) {
@@ -76,6 +83,7 @@ struct Clerk {
 
 impl Clerk {
     async fn work(mut self, deadline: Instant) {
+        let mut idle = Duration::ZERO;
         while !self.ledger.day_over() && Instant::now() < deadline {
             let request = pb::CallNextRequest {
                 branch_id: self.branch.clone(),
@@ -86,15 +94,17 @@ impl Clerk {
                 Ok(answer) => answer.into_inner().ticket,
                 Err(status) => {
                     self.ledger.error("CallNext", &status);
-                    tokio::time::sleep(IDLE).await;
+                    tokio::time::sleep(IDLE_LAST).await;
                     continue;
                 }
             };
             let Some(ticket) = ticket else {
                 self.ledger.empty_call();
-                tokio::time::sleep(IDLE).await;
+                idle = next_idle(idle);
+                tokio::time::sleep(idle).await;
                 continue;
             };
+            idle = Duration::ZERO;
             self.ledger.timed(Op::CallNext, at.elapsed());
             let (has_phone, transfers) = self.ledger.called(&ticket.id);
             match self.plan.fate(&ticket.id, has_phone, transfers > 0) {
@@ -193,6 +203,18 @@ impl Clerk {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_idle_window_looks_up_less_and_less_often_down_to_a_floor() {
+        let mut idle = Duration::ZERO;
+        let waits: Vec<u64> = (0..7)
+            .map(|_| {
+                idle = next_idle(idle);
+                idle.as_millis() as u64
+            })
+            .collect();
+        assert_eq!(waits, [10, 20, 40, 80, 160, 160, 160]);
+    }
 
     #[test]
     fn a_clerks_moment_stays_within_half_and_one_and_a_half_times() {
