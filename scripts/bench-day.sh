@@ -9,13 +9,13 @@
 #   bash scripts/bench-day.sh            # release build, 20,000 tickets over 60 s
 #   bash scripts/bench-day.sh --smoke    # debug build, 600 tickets over 5 s (CI: works, not timed)
 #
-# The hall's time zone is rewritten to an Etc/GMT±N zone in which the run starts between 07:30
-# and 08:29, so that the hall's slots (09:00-11:00) are bookable and can be checked in whatever
-# the hour. Uses the Redis at QUEUECALL_BENCH_REDIS_URL (default redis://127.0.0.1:6379) under a
-# key prefix of its own and a database of its own on the PostgreSQL server of
-# QUEUECALL_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), both
-# deleted afterwards. Needs redis-cli, psql, curl and python3. Exit status: non-zero when an
-# invariant fails on either store.
+# The hall's time zone is rewritten to an Etc/GMT±N zone in which the run starts at 08:xx, so
+# that the hall's slots (09:30-11:30) are bookable and can be checked in, and the SMS quiet
+# hours (until 08:00) are over, whatever the hour. Uses the Redis at QUEUECALL_BENCH_REDIS_URL
+# (default redis://127.0.0.1:6379) under a key prefix of its own and a database of its own on
+# the PostgreSQL server of QUEUECALL_BENCH_DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432/postgres), both deleted afterwards. Needs redis-cli, psql,
+# curl and python3. Exit status: non-zero when an invariant fails on either store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,11 +37,9 @@ done
 # shellcheck source=scripts/bench/lib.sh
 source scripts/bench/lib.sh
 
-# The Etc/GMT zone where it is now between 07:30 and 08:29, so that the first slot (09:00) is
-# at least half an hour ahead (Etc/GMT-N is N hours ahead of UTC).
-hour=8
-((10#$(date -u +%M) >= 30)) && hour=7
-offset=$(((hour - 10#$(date -u +%H) + 24) % 24))
+# The Etc/GMT zone where it is now 08:xx: after the SMS quiet hours (21:00-08:00), and the
+# first slot (09:30) at least half an hour ahead (Etc/GMT-N is N hours ahead of UTC).
+offset=$(((8 - 10#$(date -u +%H) + 24) % 24))
 ((offset > 12)) && offset=$((offset - 24))
 if ((offset > 0)); then
     zone="Etc/GMT-$offset"
