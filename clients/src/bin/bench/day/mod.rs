@@ -298,6 +298,7 @@ pub async fn run(args: DayArgs) -> anyhow::Result<bool> {
         latencies,
         empty_calls: book.empty_calls,
         sms: seen.sms.len(),
+        phones: book.with_phone.len(),
         sms_numbers: seen
             .sms
             .iter()

@@ -35,6 +35,8 @@ pub struct Figures {
     pub empty_calls: u64,
     pub sms: usize,
     pub sms_numbers: usize,
+    /// Tickets issued with a phone (each its own number).
+    pub phones: usize,
     pub sms_refused: u64,
     pub errors: u64,
     pub first_errors: Vec<String>,
@@ -126,9 +128,9 @@ pub fn render(f: &Figures) -> String {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "SMS: {} messages accepted by the fake provider, to {} numbers; {} refused (bad \
-         credentials)",
-        f.sms, f.sms_numbers, f.sms_refused
+        "SMS: {} messages accepted by the fake provider, to {} numbers (of {} tickets with a \
+         phone); {} refused (bad credentials)",
+        f.sms, f.sms_numbers, f.phones, f.sms_refused
     );
     let _ = writeln!(out, "failed calls: {}", f.errors);
     for error in &f.first_errors {
@@ -205,6 +207,7 @@ mod tests {
             .into(),
             sms: 30,
             sms_numbers: 20,
+            phones: 21,
             verdicts: (1..=6).map(|i| verdict(i, true)).collect(),
             ..Figures::default()
         }
@@ -217,7 +220,7 @@ mod tests {
             "tickets issued 110 (walk-in 100, appointment check-in 10 of 10 booked); done 105, \
              no-show 5, transfers 2, not ended 0",
             "tickets issued over 60.1 s, every ticket ended by 80.1 s",
-            "SMS: 30 messages",
+            "SMS: 30 messages accepted by the fake provider, to 20 numbers (of 21 tickets with a phone)",
             "PASS 6 an invariant: detail 6",
             "RESULT issued=110 done=105 no_show=5 issuing_s=60.1 day_s=80.1 take_p50_ms=3.80 \
              take_p99_ms=150.00 sms=30 invariants_passed=6/6 ok=true",
