@@ -2,8 +2,9 @@
 # Benchmark 4 (BENCHMARKS.md): a full day in one minute. A district hall of 40 windows and 20
 # services (scripts/bench/day-hall.yaml): 20,000 walk-in tickets over 60 s, 400 appointments
 # booked and checked in, clerks calling, serving, marking no-shows and transferring, SMS
-# reminders to a fake provider inside the load generator, two hall displays; the run ends by
-# checking every invariant of DESIGN.md (`queuecall-bench day --help`). First on Redis (live
+# reminders to a fake provider inside the load generator, two hall displays; then the service
+# is killed (SIGKILL) and restarted, and the run ends by checking every invariant of DESIGN.md
+# on what it reads back (`queuecall-bench day --help`). First on Redis (live
 # queue) + PostgreSQL (records), then on the embedded store (in-process queue + SQLite).
 #
 #   bash scripts/bench-day.sh            # release build, 20,000 tickets over 60 s
@@ -65,11 +66,45 @@ sms:
 SMS
 }
 
+# restart_service NAME: kills the service with SIGKILL and starts it again on the same settings
+# (the same ports), waiting until it is healthy.
+restart_service() {
+    local name=$1 http_port
+    http_port=$(sed -n 's/^http: {host: [^,]*, port: \([0-9]*\)}$/\1/p' "$scratch/$name.yaml")
+    kill -9 "$server_pid"
+    wait "$server_pid" 2>/dev/null || true
+    "$bin/queuecall" --config "$scratch/$name.yaml" >>"$scratch/$name.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 300); do
+        if curl -fsS "http://127.0.0.1:$http_port/healthz" >/dev/null 2>&1; then
+            return
+        fi
+        sleep 0.1
+    done
+    echo "error: the service ($name) did not come back after the kill; its log:" >&2
+    cat "$scratch/$name.log" >&2
+    exit 1
+}
+
+# run_day NAME SMS_PORT: the day against the running service; when it is over the service is
+# killed and restarted before the bench reads everything back (invariant 3).
 run_day() {
-    local sms_port=$1
+    local name=$1 sms_port=$2 bench
+    local restarted="$scratch/$name.restarted"
     QUEUECALL_BENCH_SMS_TOKEN="$sms_token" "$bin/queuecall-bench" day \
         --server "http://127.0.0.1:$grpc_port" --token "$token" --branch day-centre \
-        --sms-listen "127.0.0.1:$sms_port" --sms-account-sid "$sms_sid" "${day_args[@]}"
+        --sms-listen "127.0.0.1:$sms_port" --sms-account-sid "$sms_sid" \
+        --restart-file "$restarted" "${day_args[@]}" &
+    bench=$!
+    while kill -0 "$bench" 2>/dev/null && [[ ! -e "$restarted.day-over" ]]; do
+        sleep 0.2
+    done
+    if [[ -e "$restarted.day-over" ]]; then
+        echo "== killing the service (SIGKILL) and starting it again"
+        restart_service "$name"
+        touch "$restarted"
+    fi
+    wait "$bench"
 }
 
 machine_line
@@ -90,7 +125,7 @@ sms_port=$(free_port)
 start_service day-redis "{kind: redis, url: \"$redis_url\", key_prefix: \"$prefix\"}" \
     "{kind: postgres, url: \"$records_url\", id_hash_key: \"$id_hash_key\", max_connections: 16}" \
     "$scratch/day-hall.yaml" "$(sms_settings "$sms_port")"
-run_day "$sms_port" || status=1
+run_day day-redis "$sms_port" || status=1
 stop_service
 
 echo
@@ -99,7 +134,7 @@ sms_port=$(free_port)
 start_service day-embedded "{kind: embedded, path: \"$scratch/queue.sqlite\"}" \
     "{kind: sqlite, path: \"$scratch/records.sqlite\"}" \
     "$scratch/day-hall.yaml" "$(sms_settings "$sms_port")"
-run_day "$sms_port" || status=1
+run_day day-embedded "$sms_port" || status=1
 stop_service
 
 exit "$status"

@@ -19,7 +19,9 @@ ticket and serves it (StartService, --serve-ms scaled 0.5-1.5x, CompleteService)
 no-show, or transfers it to another service, until every ticket has ended (or --timeout).
 Meanwhile one display watches the branch and another reconnects every --resume-every-ms
 with its last event id. After the day it waits until the provider has received nothing for
---sms-settle-ms, reads every ticket back, the statistics, the slots and the branch.
+--sms-settle-ms; with --restart-file it then lets the service be killed and restarted (see
+that option) and waits for the provider again; then it reads every ticket back, the
+statistics, the slots and the branch.
 
 Report (stdout): tickets issued (walk-in, check-in), done, no-show and transferred; the time
 issuing took and the time until every ticket ended; per operation the count, ops/s over the
@@ -28,7 +30,7 @@ DESIGN.md PASS or FAIL with its evidence:
   1 numbers of each service are 1..n, as many as the branch says it issued;
   2 no ticket was handed out by CallNext more often than it waited;
   3 every ticket is found, in the final state its window left it in (or live), and the
-    day's statistics count the same done and no-shows;
+    day's statistics count the same done and no-shows (after the restart, if any);
   4 no slot holds more than its capacity, each holds exactly the bookings made, and a
     repeated request gave the same appointment;
   5 the provider never received the same message to the same number twice;
@@ -93,6 +95,10 @@ pub struct DayArgs {
     /// The reconnecting display drops its stream this often (ms).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
     pub resume_every_ms: u64,
+    /// Before reading back, let the service be killed and restarted: create `<FILE>.day-over`
+    /// and wait (at most two minutes) until FILE exists, then read through new connections.
+    #[arg(long, value_name = "FILE")]
+    pub restart_file: Option<std::path::PathBuf>,
 }
 
 impl DayArgs {

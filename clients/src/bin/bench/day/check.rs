@@ -85,6 +85,9 @@ pub struct Observed {
     /// (To, Body) of every message the fake provider accepted.
     pub sms: Vec<(String, String)>,
     pub displays: Displays,
+    /// The tickets, statistics and slots were read after the service was killed and
+    /// restarted.
+    pub after_restart: bool,
 }
 
 /// One invariant's outcome.
@@ -228,8 +231,13 @@ fn nothing_lost(seen: &Observed) -> Result<String, String> {
     } else {
         ", statistics not read"
     };
+    let restart = if seen.after_restart {
+        ", read after a kill and restart"
+    } else {
+        ""
+    };
     Ok(format!(
-        "{done} done, {no_shows} no-show, {live} live{stats}"
+        "{done} done, {no_shows} no-show, {live} live{stats}{restart}"
     ))
 }
 

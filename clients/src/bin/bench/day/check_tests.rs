@@ -301,3 +301,11 @@ fn masking_keeps_only_the_ends() {
     assert_eq!(mask("13812345678"), "138****5678");
     assert_eq!(mask("123"), "****");
 }
+
+#[test]
+fn a_read_after_a_restart_says_so() {
+    let mut seen = good();
+    assert!(!detail(&seen, 3).contains("restart"));
+    seen.after_restart = true;
+    assert!(detail(&seen, 3).ends_with(", read after a kill and restart"));
+}

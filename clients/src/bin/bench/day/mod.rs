@@ -34,7 +34,7 @@ use super::stats::Summary;
 /// Runs the day and prints the report; true when everything held.
 pub async fn run(args: DayArgs) -> anyhow::Result<bool> {
     args.check().map_err(|why| anyhow::anyhow!(why))?;
-    let conns = connect(&args.on.target()?, args.connections).await?;
+    let mut conns = connect(&args.on.target()?, args.connections).await?;
     let provider =
         FakeProvider::start(args.sms_listen, &args.sms_account_sid, &args.sms_auth_token).await?;
     eprintln!("fake SMS provider listening on http://{}", provider.addr);
@@ -128,6 +128,15 @@ pub async fn run(args: DayArgs) -> anyhow::Result<bool> {
     let reference = reference.await.context("the staying display")??;
 
     settle(&provider, Duration::from_millis(args.sms_settle_ms)).await;
+    let restarted = match &args.restart_file {
+        Some(file) => {
+            readback::wait_for_restart(file, Duration::from_secs(120)).await?;
+            conns = connect(&args.on.target()?, args.connections).await?;
+            settle(&provider, Duration::from_millis(args.sms_settle_ms)).await;
+            true
+        }
+        None => false,
+    };
     let book = ledger.take();
     let mut seen = Observed {
         issued_today: get_branch(&conns[0], &args.branch)
@@ -157,6 +166,7 @@ pub async fn run(args: DayArgs) -> anyhow::Result<bool> {
         replays,
         sms: provider.messages(),
         displays: displays::displays(reference, segments),
+        after_restart: restarted,
         ..Observed::default()
     };
     let issued_count = book.issued.len() as u32;

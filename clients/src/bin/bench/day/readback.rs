@@ -26,6 +26,27 @@ pub async fn get_branch(conn: &Conn, branch: &str) -> anyhow::Result<pb::Branch>
         .context("GetBranch answered no branch")
 }
 
+/// Creates `<file>.day-over` and waits until `file` exists: meanwhile the script kills the
+/// service and starts it again.
+pub async fn wait_for_restart(file: &std::path::Path, at_most: Duration) -> anyhow::Result<()> {
+    let mut signal = file.as_os_str().to_owned();
+    signal.push(".day-over");
+    std::fs::write(&signal, b"")
+        .with_context(|| format!("cannot create {}", std::path::Path::new(&signal).display()))?;
+    eprintln!(
+        "the day is over: waiting for the service to restart ({})",
+        file.display()
+    );
+    let until = Instant::now() + at_most;
+    while !file.exists() {
+        if Instant::now() >= until {
+            anyhow::bail!("{} did not appear within {at_most:?}", file.display());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
 /// Waits until the provider has received nothing new for `quiet` (at most a minute).
 pub async fn settle(provider: &FakeProvider, quiet: Duration) {
     let until = Instant::now() + Duration::from_secs(60);
@@ -115,5 +136,36 @@ pub async fn statistics(
             return Some(stats);
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_wait_for_a_restart_signals_and_ends_when_the_file_appears() {
+        let dir = std::env::temp_dir().join(format!("qc-day-restart-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("restarted");
+        let waiting = tokio::spawn({
+            let file = file.clone();
+            async move { wait_for_restart(&file, Duration::from_secs(10)).await }
+        });
+        let signal = dir.join("restarted.day-over");
+        while !signal.exists() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(!waiting.is_finished());
+        std::fs::write(&file, b"").unwrap();
+        waiting.await.unwrap().unwrap();
+
+        let never = dir.join("never");
+        let err = wait_for_restart(&never, Duration::from_millis(200))
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("did not appear"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
