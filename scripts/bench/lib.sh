@@ -43,14 +43,16 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# start_service NAME STORE_YAML RECORDS_YAML: starts the service; sets server_pid, grpc_port.
+# start_service NAME STORE_YAML RECORDS_YAML [HALL_FILE] [EXTRA_SETTINGS]: starts the service;
+# sets server_pid, grpc_port. HALL_FILE defaults to scripts/bench/hall.yaml; EXTRA_SETTINGS
+# (YAML lines, e.g. an `sms:` section) are appended to the settings file.
 start_service() {
-    local name=$1 store=$2 records=$3
+    local name=$1 store=$2 records=$3 hall=${4:-scripts/bench/hall.yaml} extra=${5:-}
     grpc_port=$(free_port)
     local http_port
     http_port=$(free_port)
     cat >"$scratch/$name.yaml" <<SETTINGS
-hall_file: scripts/bench/hall.yaml
+hall_file: $hall
 grpc: {host: 127.0.0.1, port: $grpc_port}
 http: {host: 127.0.0.1, port: $http_port}
 store: $store
@@ -59,6 +61,7 @@ log: {filter: warn}
 auth:
   tokens:
     - {name: bench, role: admin, sha256: "$token_sha"}
+$extra
 SETTINGS
     "$bin/queuecall" --config "$scratch/$name.yaml" >"$scratch/$name.log" 2>&1 &
     server_pid=$!

@@ -50,6 +50,9 @@ pub enum Mode {
     /// TakeTicket and CallNext latency as the waiting line grows from 100 to 100,000.
     #[command(after_long_help = super::scale::SCALE_HELP)]
     Scale(super::scale::ScaleArgs),
+    /// A full day of a district hall in about a minute, ending with every invariant checked.
+    #[command(after_long_help = super::day::DAY_HELP)]
+    Day(super::day::DayArgs),
 }
 
 /// Where the service is and how to reach it: every mode's first arguments.
@@ -166,7 +169,7 @@ mod tests {
         argv.extend_from_slice(args);
         match Bench::try_parse_from(&argv).unwrap().mode {
             Mode::Displays(args) => args,
-            Mode::Queue(_) | Mode::Booking(_) | Mode::Scale(_) => {
+            Mode::Queue(_) | Mode::Booking(_) | Mode::Scale(_) | Mode::Day(_) => {
                 unreachable!("parsed as displays")
             }
         }

@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod booking;
+pub mod day;
 pub mod displays;
 pub mod memory;
 pub mod queue;
@@ -30,6 +31,10 @@ pub async fn run(bench: Bench) -> anyhow::Result<bool> {
         Mode::Scale(args) => {
             raise_open_files(u64::from(args.connections) + SPARE_FILES)?;
             scale::run(args).await
+        }
+        Mode::Day(args) => {
+            raise_open_files(u64::from(args.connections) + SPARE_FILES)?;
+            day::run(args).await
         }
         Mode::Queue(args) => {
             raise_open_files(u64::from(args.connections) + SPARE_FILES)?;
