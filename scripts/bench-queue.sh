@@ -7,6 +7,7 @@
 #
 #   bash scripts/bench-queue.sh            # release build, 10 s per phase
 #   bash scripts/bench-queue.sh --smoke    # debug build, 1 s per phase (CI: works, not timed)
+#   bash scripts/bench-queue.sh --redis-only   # release build, Redis only (a quick A/B)
 #
 # Uses the Redis at QUEUECALL_BENCH_REDIS_URL (default redis://127.0.0.1:6379) under a key
 # prefix of its own, deleted afterwards. Needs redis-tools (redis-cli, redis-benchmark), curl
@@ -17,11 +18,20 @@ cd "$(dirname "$0")/.."
 smoke=0
 seconds=10
 tasks=64
-if [[ "${1:-}" == "--smoke" ]]; then
-    smoke=1
-    seconds=1
-    tasks=8
-fi
+embedded=1
+case "${1:-}" in
+    --smoke)
+        smoke=1
+        seconds=1
+        tasks=8
+        ;;
+    --redis-only) embedded=0 ;;
+    "") ;;
+    *)
+        echo "usage: $0 [--smoke | --redis-only]" >&2
+        exit 2
+        ;;
+esac
 redis_url=${QUEUECALL_BENCH_REDIS_URL:-redis://127.0.0.1:6379}
 for tool in redis-cli redis-benchmark; do
     command -v "$tool" >/dev/null || {
@@ -41,11 +51,13 @@ run_bench() {
 }
 
 machine_line
-echo
-echo "== embedded store (in-process queue + SQLite file)"
-start_service embedded "{kind: embedded, path: \"$scratch/queue.sqlite\"}" "{kind: sqlite, path: \"$scratch/embedded-records.sqlite\"}"
-run_bench | tee "$scratch/embedded.out"
-stop_service
+if [[ $embedded == 1 ]]; then
+    echo
+    echo "== embedded store (in-process queue + SQLite file)"
+    start_service embedded "{kind: embedded, path: \"$scratch/queue.sqlite\"}" "{kind: sqlite, path: \"$scratch/embedded-records.sqlite\"}"
+    run_bench | tee "$scratch/embedded.out"
+    stop_service
+fi
 
 echo
 echo "== Redis store ($redis_url)"

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::error::QueueError;
 
@@ -159,14 +159,33 @@ pub struct TicketId {
 
 impl fmt::Display for TicketId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.day;
         write!(
             f,
-            "{}.{}.{}",
+            "{}.{:04}{:02}{:02}.{}",
             self.branch,
-            self.day.format("%Y%m%d"),
+            d.year(),
+            d.month(),
+            d.day(),
             self.number
         )
     }
+}
+
+/// A day spelled `yyyymmdd` (eight digits), read without chrono's format machinery: ticket ids
+/// are parsed on every read of a ticket.
+fn parse_day(value: &str) -> Option<NaiveDate> {
+    let digits = value.as_bytes();
+    if digits.len() != 8 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let number = |from: usize, to: usize| {
+        digits[from..to]
+            .iter()
+            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))
+    };
+    let year = i32::try_from(number(0, 4)).ok()?;
+    NaiveDate::from_ymd_opt(year, number(4, 6), number(6, 8))
 }
 
 /// What a request names a ticket by: its full id, or `<branch>.<number>` for the branch's
@@ -198,7 +217,7 @@ impl TicketRef {
         };
         let (branch, day, number) = match parts.as_slice() {
             [branch, day, number] => {
-                let day = NaiveDate::parse_from_str(day, "%Y%m%d").map_err(|_| shape())?;
+                let day = parse_day(day).ok_or_else(shape)?;
                 (*branch, Some(day), *number)
             }
             [branch, number] => (*branch, None, *number),
@@ -260,6 +279,10 @@ mod tests {
             "x",
             "a.b.c.d",
             "dc.2026.A1",
+            "dc.20261301.A1",
+            "dc.20260230.A1",
+            "dc.2026112a.A1",
+            "dc.+2026112.A1",
             "dc.20261127.023",
             "dc.A0",
             "d c.A1",

@@ -1,7 +1,7 @@
 //! Script replies into domain values, in one place. A reply that does not read is a bug of
 //! ours and INTERNAL; its message never holds a phone number.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
 
 use anyhow::anyhow;
 use chrono::{DateTime, Utc};
@@ -65,103 +65,172 @@ fn optional_ms(value: &Value) -> QueueResult<Option<u64>> {
         .map_err(|_| bad("average is not a number"))
 }
 
-/// The numbers of the OPEN windows.
-pub(super) fn open_windows(value: Value) -> QueueResult<HashSet<u32>> {
-    array(value)?.iter().map(count).collect()
+/// The numbers of the OPEN windows, sorted (a branch has tens of windows: a search in a short
+/// sorted list costs less than hashing them).
+pub(super) struct OpenWindows(Vec<u32>);
+
+impl OpenWindows {
+    fn contains(&self, number: u32) -> bool {
+        self.0.binary_search(&number).is_ok()
+    }
+}
+
+/// The OPEN windows: the string `<n> <n> ...` of `P:openl`, or the members of the set
+/// `P:open` (data that no set_window has rewritten since `P:openl` came).
+pub(super) fn open_windows(value: Value) -> QueueResult<OpenWindows> {
+    let mut numbers = match value {
+        Value::BulkString(bytes) => std::str::from_utf8(&bytes)
+            .map_err(|_| bad("open windows are not utf-8"))?
+            .split_ascii_whitespace()
+            .map(|n| n.parse().map_err(|_| bad("open window is not a number")))
+            .collect::<QueueResult<Vec<u32>>>()?,
+        other => array(other)?
+            .iter()
+            .map(count)
+            .collect::<QueueResult<Vec<u32>>>()?,
+    };
+    numbers.sort_unstable();
+    Ok(OpenWindows(numbers))
 }
 
 /// How many OPEN windows serve `service`.
-pub(super) fn open_serving(branch: &Branch, service: &ServiceId, open: &HashSet<u32>) -> u32 {
+pub(super) fn open_serving(branch: &Branch, service: &ServiceId, open: &OpenWindows) -> u32 {
     let n = branch
         .windows_serving(service)
-        .filter(|w| open.contains(&w.number.get()))
+        .filter(|w| open.contains(w.number.get()))
         .count();
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The fields of a ticket hash (flat HGETALL reply).
-struct Fields(HashMap<String, String>);
+/// A field's value as the reply holds it, borrowed unless Lua answered a number.
+fn field(value: &Value) -> QueueResult<Cow<'_, str>> {
+    match value {
+        Value::BulkString(bytes) => std::str::from_utf8(bytes)
+            .map(Cow::Borrowed)
+            .map_err(|_| bad("not utf-8")),
+        Value::SimpleString(s) => Ok(Cow::Borrowed(s)),
+        Value::Int(n) => Ok(Cow::Owned(n.to_string())),
+        Value::Nil => Ok(Cow::Borrowed("")),
+        other => Err(bad(format!("expected text, got {other:?}"))),
+    }
+}
 
-impl Fields {
-    fn read(value: Value) -> QueueResult<Self> {
-        let flat = array(value)?;
-        let mut map = HashMap::with_capacity(flat.len() / 2);
-        for pair in flat.chunks(2) {
-            if let [name, value] = pair {
-                map.insert(text(name)?, text(value)?);
-            }
+/// The fields of a ticket hash that make a `Ticket`, read in one pass over the flat HGETALL
+/// reply without copying; an empty value counts as missing.
+#[derive(Default)]
+struct Fields<'a> {
+    id: Option<Cow<'a, str>>,
+    service: Option<Cow<'a, str>>,
+    original_service: Option<Cow<'a, str>>,
+    state: Option<Cow<'a, str>>,
+    priority: Option<Cow<'a, str>>,
+    channel: Option<Cow<'a, str>>,
+    phone: Option<Cow<'a, str>>,
+    window: Option<Cow<'a, str>>,
+    recall_count: Option<Cow<'a, str>>,
+    requeue_count: Option<Cow<'a, str>>,
+    issued_at: Option<Cow<'a, str>>,
+    called_at: Option<Cow<'a, str>>,
+    started_at: Option<Cow<'a, str>>,
+    ended_at: Option<Cow<'a, str>>,
+}
+
+impl<'a> Fields<'a> {
+    fn read(flat: &'a [Value]) -> QueueResult<Self> {
+        let mut f = Self::default();
+        for pair in flat.chunks_exact(2) {
+            let slot = match &pair[0] {
+                Value::BulkString(name) => match name.as_slice() {
+                    b"id" => &mut f.id,
+                    b"service" => &mut f.service,
+                    b"original_service" => &mut f.original_service,
+                    b"state" => &mut f.state,
+                    b"priority" => &mut f.priority,
+                    b"channel" => &mut f.channel,
+                    b"phone" => &mut f.phone,
+                    b"window" => &mut f.window,
+                    b"recall_count" => &mut f.recall_count,
+                    b"requeue_count" => &mut f.requeue_count,
+                    b"issued_at" => &mut f.issued_at,
+                    b"called_at" => &mut f.called_at,
+                    b"started_at" => &mut f.started_at,
+                    b"ended_at" => &mut f.ended_at,
+                    _ => continue,
+                },
+                other => return Err(bad(format!("field name {other:?}"))),
+            };
+            *slot = Some(field(&pair[1])?).filter(|v| !v.is_empty());
         }
-        Ok(Self(map))
+        Ok(f)
     }
+}
 
-    fn opt(&self, name: &str) -> Option<&str> {
-        self.0
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    }
+fn get<'v>(name: &str, value: &'v Option<Cow<'_, str>>) -> QueueResult<&'v str> {
+    value
+        .as_deref()
+        .ok_or_else(|| bad(format!("ticket hash lacks field {name}")))
+}
 
-    fn get(&self, name: &str) -> QueueResult<&str> {
-        self.opt(name)
-            .ok_or_else(|| bad(format!("ticket hash lacks field {name}")))
-    }
+fn parsed<T>(
+    name: &str,
+    value: &Option<Cow<'_, str>>,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> QueueResult<T> {
+    let value = get(name, value)?;
+    parse(value).ok_or_else(|| bad(format!("ticket field {name} holds {value:?}")))
+}
 
-    fn parsed<T>(&self, name: &str, parse: impl FnOnce(&str) -> Option<T>) -> QueueResult<T> {
-        let value = self.get(name)?;
-        parse(value).ok_or_else(|| bad(format!("ticket field {name} holds {value:?}")))
-    }
-
-    fn instant(&self, name: &str) -> QueueResult<Option<DateTime<Utc>>> {
-        self.opt(name)
-            .map(|v| {
-                v.parse::<i64>()
-                    .ok()
-                    .and_then(DateTime::from_timestamp_millis)
-                    .ok_or_else(|| bad(format!("ticket field {name} holds {v:?}")))
-            })
-            .transpose()
-    }
-
-    fn number(&self, name: &str) -> QueueResult<u32> {
-        self.opt(name).map_or(Ok(0), |v| {
-            v.parse()
-                .map_err(|_| bad(format!("ticket field {name} holds {v:?}")))
+fn instant(name: &str, value: &Option<Cow<'_, str>>) -> QueueResult<Option<DateTime<Utc>>> {
+    value
+        .as_deref()
+        .map(|v| {
+            v.parse::<i64>()
+                .ok()
+                .and_then(DateTime::from_timestamp_millis)
+                .ok_or_else(|| bad(format!("ticket field {name} holds {v:?}")))
         })
-    }
+        .transpose()
+}
+
+fn number(name: &str, value: &Option<Cow<'_, str>>) -> QueueResult<u32> {
+    value.as_deref().map_or(Ok(0), |v| {
+        v.parse()
+            .map_err(|_| bad(format!("ticket field {name} holds {v:?}")))
+    })
 }
 
 /// A ticket from its hash.
 pub(super) fn ticket(value: Value) -> QueueResult<Ticket> {
-    let f = Fields::read(value)?;
+    let flat = array(value)?;
+    let f = Fields::read(&flat)?;
     let service = |name: &str| ServiceId::parse("service", name).ok();
     Ok(Ticket {
-        id: f.parsed("id", |v| TicketId::parse(v).ok())?,
-        service: f.parsed("service", service)?,
-        original_service: f.opt("original_service").and_then(service),
-        state: f.parsed("state", TicketState::parse)?,
-        priority: f.parsed("priority", PriorityClass::parse)?,
-        channel: f.parsed("channel", Channel::parse)?,
-        phone: match f.opt("phone") {
+        id: parsed("id", &f.id, |v| TicketId::parse(v).ok())?,
+        service: parsed("service", &f.service, service)?,
+        original_service: f.original_service.as_deref().and_then(service),
+        state: parsed("state", &f.state, TicketState::parse)?,
+        priority: parsed("priority", &f.priority, PriorityClass::parse)?,
+        channel: parsed("channel", &f.channel, Channel::parse)?,
+        phone: match f.phone.as_deref() {
             // The value stays out of the message: phone numbers are never logged.
             Some(v) => Some(Phone::parse("phone", v).map_err(|_| bad("ticket field phone"))?),
             None => None,
         },
-        window: match f.opt("window") {
-            Some(_) => Some(f.parsed("window", |v| {
+        window: match f.window {
+            Some(_) => Some(parsed("window", &f.window, |v| {
                 v.parse()
                     .ok()
                     .and_then(|n| WindowNo::parse("window", n).ok())
             })?),
             None => None,
         },
-        recall_count: f.number("recall_count")?,
-        requeue_count: f.number("requeue_count")?,
-        issued_at: f
-            .instant("issued_at")?
+        recall_count: number("recall_count", &f.recall_count)?,
+        requeue_count: number("requeue_count", &f.requeue_count)?,
+        issued_at: instant("issued_at", &f.issued_at)?
             .ok_or_else(|| bad("ticket hash lacks field issued_at"))?,
-        called_at: f.instant("called_at")?,
-        started_at: f.instant("started_at")?,
-        ended_at: f.instant("ended_at")?,
+        called_at: instant("called_at", &f.called_at)?,
+        started_at: instant("started_at", &f.started_at)?,
+        ended_at: instant("ended_at", &f.ended_at)?,
     })
 }
 
@@ -169,9 +238,19 @@ pub(super) fn ticket(value: Value) -> QueueResult<Ticket> {
 pub(super) fn view(branch: &Branch, value: Value) -> QueueResult<TicketView> {
     let mut items = array(value)?.into_iter();
     let ticket = ticket(next(&mut items)?)?;
-    let people_ahead = count(&next(&mut items)?)?;
-    let avg_service_ms = optional_ms(&next(&mut items)?)?;
-    let open = open_windows(next(&mut items)?)?;
+    view_of(branch, ticket, &mut items)
+}
+
+/// The view of `ticket` from the rest of a view reply: people ahead, average ms or '', open
+/// windows.
+pub(super) fn view_of(
+    branch: &Branch,
+    ticket: Ticket,
+    items: &mut impl Iterator<Item = Value>,
+) -> QueueResult<TicketView> {
+    let people_ahead = count(&next(items)?)?;
+    let avg_service_ms = optional_ms(&next(items)?)?;
+    let open = open_windows(next(items)?)?;
     Ok(TicketView {
         open_windows: open_serving(branch, &ticket.service, &open),
         ticket,
@@ -203,7 +282,7 @@ pub(super) fn window(number: WindowNo, value: Value) -> QueueResult<WindowStatus
 pub(super) fn service(
     branch: &Branch,
     id: &ServiceId,
-    open: &HashSet<u32>,
+    open: &OpenWindows,
     value: Value,
 ) -> QueueResult<ServiceStatus> {
     let mut items = array(value)?.into_iter();

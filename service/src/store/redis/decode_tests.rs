@@ -141,3 +141,39 @@ fn a_window_without_a_ticket_decodes_with_none() {
     assert_eq!(w.pause_reason, None);
     assert_eq!(w.current.map(|t| t.state), Some(TicketState::Called));
 }
+
+#[test]
+fn open_windows_read_from_the_string_or_the_set() {
+    let from_string = open_windows(bulk("9 1 2")).expect("string");
+    let from_set = open_windows(Value::Array(vec![bulk("9"), bulk("1"), bulk("2")]));
+    assert_eq!(from_string.0, [1, 2, 9]);
+    assert_eq!(from_set.expect("set").0, [1, 2, 9]);
+    assert!(open_windows(bulk("")).expect("none open").0.is_empty());
+    assert!(matches!(
+        open_windows(bulk("1 x")),
+        Err(QueueError::Internal(_))
+    ));
+}
+
+#[test]
+fn numbers_that_lua_answered_read_as_fields() {
+    let value = Value::Array(vec![
+        bulk("id"),
+        bulk("dc.20261127.A001"),
+        bulk("service"),
+        bulk("tax"),
+        bulk("state"),
+        bulk("CALLED"),
+        bulk("priority"),
+        bulk("normal"),
+        bulk("channel"),
+        bulk("api"),
+        bulk("issued_at"),
+        bulk("1"),
+        bulk("recall_count"),
+        Value::Int(2),
+        bulk("called_n"),
+        Value::Int(3),
+    ]);
+    assert_eq!(ticket(value).expect("ticket").recall_count, 2);
+}

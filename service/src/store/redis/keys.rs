@@ -16,13 +16,14 @@
 //! | `P:svc:<service>` | hash | `avg`: moving average of service times in ms |
 //! | `P:wsets` | set | `<yyyymmdd>:<service>` of every waiting set that may hold tickets |
 //! | `P:open` | set | numbers of the OPEN windows |
+//! | `P:openl` | string | the same as `<n> <n> ...`, read by the steps in one GET (written by `set_window`) |
 //! | `P:evseq` | string | the id of the branch's last board event (`lua/emit.lua`) |
 //! | `P:events` | stream | board events, entry id `<event id>-0`, trimmed to about the retention |
 //! | `P:history` | stream | history entries of ended legs (`lua/history.lua`), never trimmed; XDEL on ack |
 //! | `P:reminders` | stream | SMS reminder intents (`lua/reminders.lua`), never trimmed; XDEL on ack |
 
 use anyhow::bail;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::domain::{BranchId, TicketId};
 
@@ -67,7 +68,7 @@ pub(super) fn history(branch_prefix: &str) -> String {
 
 /// A service day as the keys and ticket ids spell it.
 pub(super) fn day(day: NaiveDate) -> String {
-    day.format("%Y%m%d").to_string()
+    format!("{:04}{:02}{:02}", day.year(), day.month(), day.day())
 }
 
 /// The hash of one ticket.

@@ -44,7 +44,11 @@ impl Step<'_> {
 /// A script's reply; a step that was not allowed (and changed nothing) is its error.
 pub(super) fn outcome(value: Value, step: &Step<'_>) -> QueueResult<Outcome> {
     let mut items = array(value)?.into_iter();
-    let tag = items.next().map(|v| text(&v)).transpose()?;
+    let tag = items.next();
+    if matches!(&tag, Some(Value::BulkString(ok)) if ok == b"ok") {
+        return Ok(Outcome::Ok(items));
+    }
+    let tag = tag.map(|v| text(&v)).transpose()?;
     match tag.as_deref() {
         Some("ok") => Ok(Outcome::Ok(items)),
         Some("retry") => {

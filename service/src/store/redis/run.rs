@@ -70,12 +70,13 @@ impl RedisStore {
     }
 }
 
-/// The branch's turn-near thresholds as `lua/lib.lua` reads them: `<service> <n> ...`.
+/// The branch's turn-near thresholds as `lua/lib.lua` reads them: ` <service>=<n> ...`.
 fn near_thresholds(branch: &Branch) -> String {
-    branch
-        .services
-        .iter()
-        .map(|s| format!("{} {}", s.id.as_str(), s.turn_near))
-        .collect::<Vec<_>>()
-        .join(" ")
+    use std::fmt::Write;
+    let mut out = String::with_capacity(branch.services.len() * 24);
+    for service in &branch.services {
+        // Writing to a String cannot fail.
+        let _ = write!(out, " {}={}", service.id.as_str(), service.turn_near);
+    }
+    out
 }

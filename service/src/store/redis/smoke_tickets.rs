@@ -21,6 +21,9 @@ async fn numbers_run_from_a001_to_the_daily_limit_and_keys_replay() {
         .take_ticket(&f.branch, &new("a", Normal), &now)
         .await;
     assert!(matches!(sixth, Err(QueueError::ResourceExhausted(m)) if m.contains("all 5 tickets")));
+    // The refused take leaves the day's count where it was.
+    let services = f.store.services(&f.branch, &now).await.expect("services");
+    assert_eq!(services[0].issued_today, 5);
 
     let mut keyed = new("b", Normal);
     keyed.idempotency_key = Some("kiosk-7/42".into());

@@ -33,6 +33,31 @@ async fn each_call_rule_picks_as_documented() {
 }
 
 #[tokio::test]
+async fn open_windows_written_before_their_string_key_are_read_from_the_set() {
+    let f = fixture().await;
+    f.open(1).await; // serves a
+    f.open(4).await; // serves b only
+    // As data from before `P:openl`: only the set of open windows.
+    let mut con = redis::Client::open(super::url())
+        .and_then(|c| c.get_connection())
+        .expect("redis");
+    let openl = format!("{}:{{smoke}}:openl", f.key_prefix);
+    let removed: u32 = redis::cmd("DEL").arg(&openl).query(&mut con).expect("del");
+    assert_eq!(removed, 1, "set_window keeps {openl}");
+    assert_eq!(f.take("a", Normal, &at(0, 9, 0, 0)).await.open_windows, 1);
+    // The next set_window writes the string again from the set.
+    f.open(2).await;
+    assert_eq!(f.take("a", Normal, &at(0, 9, 0, 1)).await.open_windows, 2);
+    let services = f.store.services(&f.branch, &at(0, 9, 0, 2)).await;
+    let open: Vec<u32> = services
+        .expect("services")
+        .iter()
+        .map(|s| s.open_windows)
+        .collect();
+    assert_eq!(open, [2, 3]);
+}
+
+#[tokio::test]
 async fn a_called_ticket_is_recalled_served_and_feeds_the_average() {
     let f = fixture().await;
     let a1 = f.take("a", Normal, &at(0, 9, 0, 0)).await.ticket.id;

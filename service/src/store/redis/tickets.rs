@@ -1,16 +1,54 @@
 //! The steps that start from a ticket or a service: take, read, list, cancel, requeue, and
 //! the end of a service day. Each builds one script invocation from the call and the layout.
 
+use chrono::DateTime;
+
 use super::RedisStore;
 use super::args::{self, at_ms};
-use super::decode::{self, int, next};
+use super::decode::{self, int, next, text};
 use super::keys;
 use super::reply::Step;
 use super::scripts::SCRIPTS;
-use crate::domain::{NewTicket, Now, Phone, ServiceId, Ticket, TicketId, TicketState, TicketView};
+use crate::domain::{
+    NewTicket, Now, Phone, ServiceId, Ticket, TicketId, TicketNumber, TicketState, TicketView,
+};
 use crate::error::{QueueError, QueueResult};
 use crate::hall::{Branch, Service};
 use crate::store::Issued;
+
+/// The ticket take.lua issued as number `seq`: the hash it wrote holds what the call passed.
+fn issued_ticket(
+    branch: &Branch,
+    service: &Service,
+    new: &NewTicket,
+    now: &Now,
+    seq: i64,
+) -> QueueResult<Ticket> {
+    let seq = u32::try_from(seq)
+        .map_err(|_| QueueError::Internal(anyhow::anyhow!("take script issued number {seq}")))?;
+    let issued_at = DateTime::from_timestamp_millis(at_ms(now))
+        .ok_or_else(|| QueueError::Internal(anyhow::anyhow!("instant out of range")))?;
+    Ok(Ticket {
+        id: TicketId {
+            branch: branch.id.clone(),
+            day: now.day,
+            number: TicketNumber::new(&service.prefix, seq),
+        },
+        service: service.id.clone(),
+        original_service: None,
+        state: TicketState::Waiting,
+        priority: new.priority,
+        channel: new.channel,
+        phone: new.phone.clone(),
+        window: None,
+        recall_count: 0,
+        requeue_count: 0,
+        issued_at,
+        called_at: None,
+        started_at: None,
+        ended_at: None,
+    })
+}
 
 impl RedisStore {
     pub(super) async fn issue(
@@ -43,9 +81,23 @@ impl RedisStore {
             ..Step::new("issued", &[])
         };
         let mut items = self.apply(&inv, &step).await?;
-        let view = decode::view(branch, next(&mut items)?)?;
-        let replayed = int(&next(&mut items)?)? == 1;
-        Ok(Issued { view, replayed })
+        match text(&next(&mut items)?)?.as_str() {
+            "replayed" => Ok(Issued {
+                view: decode::view(branch, next(&mut items)?)?,
+                replayed: true,
+            }),
+            "new" => {
+                let seq = int(&next(&mut items)?)?;
+                let ticket = issued_ticket(branch, service, new, now, seq)?;
+                Ok(Issued {
+                    view: decode::view_of(branch, ticket, &mut items)?,
+                    replayed: false,
+                })
+            }
+            other => Err(QueueError::Internal(anyhow::anyhow!(
+                "take script answered {other:?}"
+            ))),
+        }
     }
 
     pub(super) async fn read_ticket(

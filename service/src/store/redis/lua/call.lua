@@ -7,9 +7,10 @@
 local mode, no, today, at = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local wkey = k_win(no)
 
-local state = window_state(wkey)
+local w = redis.call('HMGET', wkey, 'state', 'current')
+local state = w[1] or 'CLOSED'
 if state ~= 'OPEN' then return fail('window_not_open', state) end
-local busy = held(wkey)
+local busy = w[2] and load(w[2])
 if busy then return fail('window_busy', busy.number, busy.state) end
 
 -- The lowest key of a waiting set within [min, max]: id, key; nil when none.
@@ -38,7 +39,7 @@ local function lowest(kind)
   return best
 end
 
-local id
+local id, t
 if mode == 'next' then
   local rule, p, n = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
   if rule == 'strict_order' then
@@ -58,7 +59,7 @@ if mode == 'next' then
   if not id then return {'ok'} end
 else
   id = ARGV[5]
-  local t = load(id)
+  t = load(id)
   if not t then return fail('not_found', id) end
   if t.day ~= today then return fail('other_day', t.number, t.day) end
   if t.state ~= 'WAITING' then return fail('ticket_state', t.number, t.state) end
@@ -69,14 +70,16 @@ else
   if not serves then return fail('window_not_serving', t.service) end
 end
 
-local t = load(id)
+t = t or load(id)
 dequeue(t)
-redis.call('HSET', k_ticket(id), 'state', 'CALLED', 'window', no, 'called_at', at, 'recall_count', 0,
-  'called_by', no)
-if not t.first_called_at then redis.call('HSET', k_ticket(id), 'first_called_at', at) end
+if t.first_called_at then
+  update(t, 'state', 'CALLED', 'window', no, 'called_at', at, 'recall_count', '0', 'called_by', no)
+else
+  update(t, 'state', 'CALLED', 'window', no, 'called_at', at, 'recall_count', '0', 'called_by', no,
+    'first_called_at', at)
+end
 redis.call('HSET', wkey, 'current', id)
-emit_called(at, t, no, 0)
-emit_queue(at, today, t.service)
+emit(at, ev_called(t, no, 0), ev_queue(today, t.service))
 remind_called(t, no)
-remind_near(today, t.service)
-return {'ok', view(id)}
+remind_near(today, t.service, 0)
+return {'ok', view_of(t, nil, 0)}

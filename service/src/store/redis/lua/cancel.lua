@@ -7,6 +7,6 @@ if t.state ~= 'WAITING' then return fail('ticket_state', t.number, t.state) end
 dequeue(t)
 redis.call('HSET', k_ticket(id), 'state', 'CANCELLED', 'ended_at', at)
 record(t, 'CANCELLED', at, false)
-emit_queue(at, today, t.service)
-remind_near(today, t.service)
+emit(at, ev_queue(today, t.service))
+remind_near(today, t.service, 0)
 return {'ok', view(id)}

@@ -7,48 +7,57 @@
 local K_EVSEQ = P .. ':evseq'
 local K_EVENTS = P .. ':events'
 
-local function emit(at, kind, ...)
-  local id = redis.call('INCR', K_EVSEQ)
-  if id == 1 then
+-- Appends events, each {kind, field, value, ...}, with consecutive ids (one INCRBY for all).
+local function emit(at, ...)
+  local events = {...}
+  local n = #events
+  local last = redis.call('INCRBY', K_EVSEQ, n)
+  if last == n then
     -- A counter lost while the stream stayed: go on after the stream's last entry, so that
-    -- no id is reused and XADD accepts the new one.
-    local last = redis.call('XREVRANGE', K_EVENTS, '+', '-', 'COUNT', 1)
-    if #last > 0 then
-      id = tonumber(string.match(last[1][1], '^%d+')) + 1
-      redis.call('SET', K_EVSEQ, id)
+    -- no id is reused and XADD accepts the new ones.
+    local prev = redis.call('XREVRANGE', K_EVENTS, '+', '-', 'COUNT', 1)
+    if #prev > 0 then
+      last = tonumber(string.match(prev[1][1], '^%d+')) + n
+      redis.call('SET', K_EVSEQ, last)
     end
   end
-  redis.call('XADD', K_EVENTS, 'MAXLEN', '~', RETENTION, string.format('%d-0', id), 'at', at, 'k', kind, ...)
-  return id
+  for i = 1, n do
+    redis.call('XADD', K_EVENTS, 'MAXLEN', '~', RETENTION, num(last - n + i) .. '-0', 'at', at,
+      'k', unpack(events[i]))
+  end
 end
 
 -- A ticket `t` called to window `no` (recall 0) or recalled there (recall > 0).
-local function emit_called(at, t, no, recall)
-  emit(at, 'called', 'ticket', t.id, 'service', t.service, 'window', no, 'recall', recall)
+local function ev_called(t, no, recall)
+  return {'called', 'ticket', t.id, 'service', t.service, 'window', no, 'recall', recall}
 end
 
--- Window `no` as it is now: state, pause reason, the ticket it holds and that ticket's state.
-local function emit_window(at, no)
+-- Window `no` in `state` with pause `reason`, holding ticket `id` (nil when none) in `tstate`.
+local function ev_window_of(no, state, reason, id, tstate)
+  local e = {'window', 'window', no, 'state', state}
+  if state == 'PAUSED' and reason and reason ~= '' then
+    e[#e + 1] = 'reason'
+    e[#e + 1] = reason
+  end
+  if id and tstate then
+    e[#e + 1] = 'ticket'
+    e[#e + 1] = id
+    e[#e + 1] = 'tstate'
+    e[#e + 1] = tstate
+  end
+  return e
+end
+
+-- Window `no` as it is now in Redis.
+local function ev_window(no)
   local w = redis.call('HMGET', k_win(no), 'state', 'reason', 'current')
-  local state = w[1] or 'CLOSED'
-  local fields = {'window', no, 'state', state}
-  if state == 'PAUSED' and w[2] and w[2] ~= '' then
-    fields[#fields + 1] = 'reason'
-    fields[#fields + 1] = w[2]
-  end
-  if w[3] then
-    local tstate = redis.call('HGET', k_ticket(w[3]), 'state')
-    if tstate then
-      fields[#fields + 1] = 'ticket'
-      fields[#fields + 1] = w[3]
-      fields[#fields + 1] = 'tstate'
-      fields[#fields + 1] = tstate
-    end
-  end
-  emit(at, 'window', unpack(fields))
+  local tstate
+  if w[3] then tstate = redis.call('HGET', k_ticket(w[3]), 'state') end
+  return ev_window_of(no, w[1] or 'CLOSED', w[2], w[3], tstate)
 end
 
--- The number of tickets of `day` waiting for `svc` now.
-local function emit_queue(at, day, svc)
-  emit(at, 'queue', 'service', svc, 'waiting', redis.call('ZCARD', k_wait(day, svc)))
+-- The number of tickets of `day` waiting for `svc`: `waiting` when the step counted them.
+local function ev_queue(day, svc, waiting)
+  waiting = waiting or redis.call('ZCARD', k_wait(day, svc))
+  return {'queue', 'service', svc, 'waiting', waiting}
 end

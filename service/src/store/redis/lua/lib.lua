@@ -8,18 +8,21 @@ local RANK_SPAN = 1e11
 
 -- ARGV[1] of every script is the event retention: about how many entries the branch's event
 -- stream keeps (see emit.lua), ARGV[2] the turn-near thresholds. The script's own arguments
--- follow them; the local `ARGV` below
--- holds only those, so every helper and script body reads them from index 1.
+-- follow them; the local `ARGV` below holds only those, so every helper and script body reads
+-- them from index 1.
 local RETENTION = tonumber(ARGV[1])
--- ARGV[2] is the branch's turn-near thresholds, '<service> <n> <service> <n> ...' (see
--- reminders.lua).
-local NEAR = {}
-for svc, n in string.gmatch(ARGV[2] or '', '(%S+) (%d+)') do NEAR[svc] = tonumber(n) end
-local ARGV = (function(all)
-  local own = {}
-  for i = 3, #all do own[i - 2] = all[i] end
-  return own
-end)(ARGV)
+-- ARGV[2] is the branch's turn-near thresholds, ' <service>=<n> <service>=<n> ...' (see
+-- reminders.lua); `near_of` finds a service's when a step needs it.
+local NEAR = ARGV[2] or ''
+local ARGV = {unpack(ARGV, 3)}
+
+-- The turn-near threshold of `svc`, or nil when it has none.
+local function near_of(svc)
+  local tag = ' ' .. svc .. '='
+  local at = string.find(NEAR, tag, 1, true)
+  if not at then return nil end
+  return tonumber(string.match(NEAR, '^%d+', at + #tag))
+end
 
 local function k_ticket(id) return P .. ':t:' .. id end
 local function k_wait(day, svc) return P .. ':w:' .. day .. ':' .. svc end
@@ -29,11 +32,23 @@ local function k_win(no) return P .. ':win:' .. no end
 local function k_svc(svc) return P .. ':svc:' .. svc end
 -- Members '<yyyymmdd>:<service>': the waiting sets that may hold tickets.
 local K_WSETS = P .. ':wsets'
--- Numbers of the windows that are OPEN.
+-- Numbers of the windows that are OPEN, as a set and as one string ' <n> <n> ...' that the
+-- steps read in one GET (set_window.lua writes both).
 local K_OPEN = P .. ':open'
+local K_OPENL = P .. ':openl'
 
--- A queue key or instant as Redis reads it back exactly.
-local function num(x) return string.format('%.17g', x) end
+-- A queue key or instant as Redis reads it back exactly (integers without the slow float
+-- formatting).
+local function num(x)
+  if x == math.floor(x) and x > -1e15 and x < 1e15 then return string.format('%d', x) end
+  return string.format('%.17g', x)
+end
+
+-- The OPEN windows: the string of K_OPENL, or the set's members when data written before it
+-- has not been through a set_window yet.
+local function open_windows()
+  return redis.call('GET', K_OPENL) or redis.call('SMEMBERS', K_OPEN)
+end
 
 local function fail(kind, ...) return {'err', kind, ...} end
 
@@ -60,17 +75,50 @@ end
 
 local function seq_of(number) return tonumber(string.match(number, '%d+$')) end
 
--- Puts a ticket into the waiting set of its day and service.
+-- Puts a ticket into the waiting set of its day and service under queue key `key`; returns
+-- how many wait there now and the key as the set's score. Only the first ticket of a set puts
+-- the set among K_WSETS (expire.lua drops both at once).
 local function enqueue(t, key)
-  redis.call('ZADD', k_wait(t.day, t.service), num(key), t.id)
-  redis.call('SADD', K_WSETS, t.day .. ':' .. t.service)
+  local wait, score = k_wait(t.day, t.service), num(key)
+  redis.call('ZADD', wait, score, t.id)
+  local waiting = redis.call('ZCARD', wait)
+  if waiting == 1 then redis.call('SADD', K_WSETS, t.day .. ':' .. t.service) end
+  return waiting, score
 end
 
 local function dequeue(t)
   redis.call('ZREM', k_wait(t.day, t.service), t.id)
 end
 
--- A ticket as every call returns it: {fields, people ahead, average ms or '', open windows}.
+-- Sets fields of ticket `t` in its hash and in `t` (values as strings, as HGETALL reads them).
+local function update(t, ...)
+  redis.call('HSET', k_ticket(t.id), ...)
+  local f = {...}
+  for i = 1, #f, 2 do t[f[i]] = f[i + 1] end
+end
+
+-- Removes fields of ticket `t` from its hash and from `t`.
+local function remove(t, ...)
+  redis.call('HDEL', k_ticket(t.id), ...)
+  for _, name in ipairs({...}) do t[name] = nil end
+end
+
+-- A ticket as every call returns it: {fields, people ahead, average ms or '', open windows},
+-- from its fields `t` as they are now (`flat`: the same as HGETALL read them, when unchanged)
+-- and, when the step knows it, the service's average.
+local function view_of(t, flat, ahead, avg)
+  if not flat then
+    flat = {}
+    for name, value in pairs(t) do
+      flat[#flat + 1] = name
+      flat[#flat + 1] = value
+    end
+  end
+  avg = avg or redis.call('HGET', k_svc(t.service), 'avg') or ''
+  return {flat, ahead, avg, open_windows()}
+end
+
+-- The view of the ticket `id`, read from Redis.
 local function view(id)
   local t, flat = load(id)
   local ahead = 0
@@ -79,8 +127,7 @@ local function view(id)
     local score = redis.call('ZSCORE', wkey, id)
     if score then ahead = redis.call('ZCOUNT', wkey, '-inf', '(' .. score) end
   end
-  local avg = redis.call('HGET', k_svc(t.service), 'avg') or ''
-  return {flat, ahead, avg, redis.call('SMEMBERS', K_OPEN)}
+  return view_of(t, flat, ahead)
 end
 
 -- A window as `windows` and `set_window` return it: {state, pause reason, held ticket fields}.

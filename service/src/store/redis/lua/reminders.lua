@@ -5,11 +5,13 @@
 -- its `called_n` counts the ticket's called intents and numbers each (`call`: 1, 2, …).
 local K_REMINDERS = P .. ':reminders'
 
--- The ticket at index NEAR[svc] of today's queue of `svc` (that many people ahead), if it has
--- a phone and was never sent a turn-near intent.
-local function remind_near(day, svc)
-  local n = NEAR[svc]
-  if not n then return end
+-- The ticket at index n (the turn-near threshold of `svc`) of today's queue of `svc` (that
+-- many people ahead), if it has a phone and was never sent a turn-near intent. `from`: the
+-- first index of the queue the step changed (a ticket inserted there, 0 when the head left);
+-- a change behind index n leaves the ticket there as it was, and nothing is looked at.
+local function remind_near(day, svc, from)
+  local n = near_of(svc)
+  if not n or from > n then return end
   local id = redis.call('ZRANGE', k_wait(day, svc), n, n)[1]
   if not id then return end
   local tkey = k_ticket(id)
@@ -20,10 +22,11 @@ local function remind_near(day, svc)
     'phone', phone, 'ahead', n)
 end
 
--- Ticket `t` (its fields before the step) called, or recalled, to window `no`.
+-- Ticket `t` called, or recalled, to window `no`; `t.called_n` follows the hash.
 local function remind_called(t, no)
   if not t.phone or t.phone == '' then return end
   local n = redis.call('HINCRBY', k_ticket(t.id), 'called_n', 1)
+  t.called_n = n
   redis.call('XADD', K_REMINDERS, '*', 'kind', 'called', 'ticket', t.id, 'service', t.service,
     'phone', t.phone, 'ahead', 0, 'window', no, 'call', n)
 end

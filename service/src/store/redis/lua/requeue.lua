@@ -42,7 +42,10 @@ end
 redis.call('HSET', k_ticket(id), 'state', 'WAITING', 'requeue_count', done + 1)
 redis.call('HDEL', k_ticket(id), 'window', 'ended_at')
 enqueue(t, key)
-if let_go then emit_window(at, let_go) end
-emit_queue(at, today, t.service)
-remind_near(today, t.service)
+if let_go then
+  emit(at, ev_window(let_go), ev_queue(today, t.service))
+else
+  emit(at, ev_queue(today, t.service))
+end
+remind_near(today, t.service, 0)
 return {'ok', view(id)}

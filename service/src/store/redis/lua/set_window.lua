@@ -26,6 +26,7 @@ else
   redis.call('HDEL', wkey, 'reason')
   redis.call('SREM', K_OPEN, no)
 end
+redis.call('SET', K_OPENL, table.concat(redis.call('SMEMBERS', K_OPEN), ' '))
 local after_state, after_reason = shown(redis.call('HMGET', wkey, 'state', 'reason'))
-if after_state ~= before_state or after_reason ~= before_reason then emit_window(at, no) end
+if after_state ~= before_state or after_reason ~= before_reason then emit(at, ev_window(no)) end
 return {'ok', window_view(no)}

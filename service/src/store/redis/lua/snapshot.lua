@@ -23,4 +23,4 @@ if recent > 0 and scan > 0 then
 end
 
 local last = tonumber(redis.call('GET', K_EVSEQ) or '0')
-return {'ok', last, redis.call('SMEMBERS', K_OPEN), windows, services, calls}
+return {'ok', last, open_windows(), windows, services, calls}

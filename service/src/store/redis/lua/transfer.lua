@@ -32,7 +32,6 @@ redis.call('HDEL', tkey, 'window', 'first_called_at', 'called_by')
 redis.call('HDEL', wkey, 'current')
 t.service = target
 enqueue(t, key)
-emit_window(at, no)
-emit_queue(at, today, target)
-remind_near(today, target)
+emit(at, ev_window(no), ev_queue(today, target))
+remind_near(today, target, 0)
 return {'ok', view(t.id)}
