@@ -2,7 +2,7 @@
 //! person's bookings are serialised, how a text parameter becomes a date or an instant and
 //! how an instant is read back.
 
-use sqlx::{Database, Postgres, Sqlite, Transaction};
+use sqlx::{AssertSqlSafe, Database, Postgres, Sqlite, Transaction};
 
 /// A pool that can begin a transaction meant to write.
 pub(super) trait Engine {
@@ -35,6 +35,15 @@ pub(super) trait Engine {
         tx: &mut Transaction<'static, Self::Db>,
         id_hash: &str,
     ) -> sqlx::Result<()>;
+
+    /// [`Engine::begin_write`] and [`Engine::lock_person`] in one round trip: PostgreSQL sends
+    /// `BEGIN; SELECT pg_advisory_xact_lock(hashtext('<id_hash>'))` as one simple query (the
+    /// hash is 64 lowercase hex digits, checked, so it can be inlined); SQLite: `BEGIN
+    /// IMMEDIATE`.
+    async fn begin_for_person(
+        &self,
+        id_hash: &str,
+    ) -> anyhow::Result<Transaction<'static, Self::Db>>;
 }
 
 impl Engine for sqlx::PgPool {
@@ -67,6 +76,21 @@ impl Engine for sqlx::PgPool {
             .await
             .map(drop)
     }
+
+    async fn begin_for_person(
+        &self,
+        id_hash: &str,
+    ) -> anyhow::Result<Transaction<'static, Postgres>> {
+        let hex = id_hash.len() == 64
+            && id_hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !hex {
+            anyhow::bail!("an ID hash must be 64 lowercase hex digits to be locked on");
+        }
+        let begin = format!("BEGIN; SELECT pg_advisory_xact_lock(hashtext('{id_hash}'))");
+        Ok(self.begin_with(AssertSqlSafe(begin)).await?)
+    }
 }
 
 impl Engine for sqlx::SqlitePool {
@@ -94,6 +118,13 @@ impl Engine for sqlx::SqlitePool {
         _id_hash: &str,
     ) -> sqlx::Result<()> {
         Ok(())
+    }
+
+    async fn begin_for_person(
+        &self,
+        _id_hash: &str,
+    ) -> anyhow::Result<Transaction<'static, Sqlite>> {
+        Ok(self.begin_write().await?)
     }
 }
 
