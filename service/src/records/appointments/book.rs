@@ -79,13 +79,14 @@ pub async fn book_with_codes(
         // Committed state only, so nothing here needs a lock: a used key stays used, and a
         // slot full when read is a correct refusal (any booking racing this one is ordered
         // after it).
+        let mut conn = pool.acquire().await.context("acquiring a connection")?;
         let (used, full): (i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM appointments WHERE idempotency_key = $1), \
              (SELECT COUNT(*) FROM slots WHERE id = $2 AND booked >= capacity)",
         )
         .bind(key)
         .bind(&slot_id)
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await
         .context("looking up the idempotency key and the slot")?;
         if used > 0 {
@@ -98,7 +99,7 @@ pub async fn book_with_codes(
             return Ok(Step::Full);
         }
         let mut tx = pool
-            .begin_for_person(&id_hash)
+            .begin_for_person(&mut conn, &id_hash)
             .await
             .context("beginning a booking under the person's lock")?;
         let held = seat::held(

@@ -2,7 +2,9 @@
 //! person's bookings are serialised, how a text parameter becomes a date or an instant and
 //! how an instant is read back.
 
-use sqlx::{AssertSqlSafe, Database, Postgres, Sqlite, Transaction};
+use sqlx::postgres::PgConnection;
+use sqlx::sqlite::SqliteConnection;
+use sqlx::{AssertSqlSafe, Connection, Database, Postgres, Sqlite, Transaction};
 
 /// A pool that can begin a transaction meant to write.
 pub(super) trait Engine {
@@ -36,14 +38,17 @@ pub(super) trait Engine {
         id_hash: &str,
     ) -> sqlx::Result<()>;
 
-    /// [`Engine::begin_write`] and [`Engine::lock_person`] in one round trip: PostgreSQL sends
+    /// [`Engine::begin_write`] and [`Engine::lock_person`] in one round trip, on a connection
+    /// already acquired (so that a pre-read and the transaction share one acquire, whose
+    /// liveness ping is a round trip of its own): PostgreSQL sends
     /// `BEGIN; SELECT pg_advisory_xact_lock(hashtext('<id_hash>'))` as one simple query (the
     /// hash is 64 lowercase hex digits, checked, so it can be inlined); SQLite: `BEGIN
     /// IMMEDIATE`.
-    async fn begin_for_person(
+    async fn begin_for_person<'c>(
         &self,
+        conn: &'c mut <Self::Db as Database>::Connection,
         id_hash: &str,
-    ) -> anyhow::Result<Transaction<'static, Self::Db>>;
+    ) -> anyhow::Result<Transaction<'c, Self::Db>>;
 }
 
 impl Engine for sqlx::PgPool {
@@ -77,10 +82,11 @@ impl Engine for sqlx::PgPool {
             .map(drop)
     }
 
-    async fn begin_for_person(
+    async fn begin_for_person<'c>(
         &self,
+        conn: &'c mut PgConnection,
         id_hash: &str,
-    ) -> anyhow::Result<Transaction<'static, Postgres>> {
+    ) -> anyhow::Result<Transaction<'c, Postgres>> {
         let hex = id_hash.len() == 64
             && id_hash
                 .bytes()
@@ -89,7 +95,7 @@ impl Engine for sqlx::PgPool {
             anyhow::bail!("an ID hash must be 64 lowercase hex digits to be locked on");
         }
         let begin = format!("BEGIN; SELECT pg_advisory_xact_lock(hashtext('{id_hash}'))");
-        Ok(self.begin_with(AssertSqlSafe(begin)).await?)
+        Ok(conn.begin_with(AssertSqlSafe(begin)).await?)
     }
 }
 
@@ -120,11 +126,12 @@ impl Engine for sqlx::SqlitePool {
         Ok(())
     }
 
-    async fn begin_for_person(
+    async fn begin_for_person<'c>(
         &self,
+        conn: &'c mut SqliteConnection,
         _id_hash: &str,
-    ) -> anyhow::Result<Transaction<'static, Sqlite>> {
-        Ok(self.begin_write().await?)
+    ) -> anyhow::Result<Transaction<'c, Sqlite>> {
+        Ok(conn.begin_with("BEGIN IMMEDIATE").await?)
     }
 }
 

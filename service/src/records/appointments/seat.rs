@@ -16,7 +16,7 @@ use crate::domain::{BranchId, ServiceId};
 /// count when booking on `date` (see [`limits::held_sql`]).
 pub(super) async fn held<P, DB>(
     pool: &P,
-    tx: &mut Transaction<'static, DB>,
+    tx: &mut Transaction<'_, DB>,
     id_hash: &str,
     branch: &BranchId,
     service: &ServiceId,
@@ -46,7 +46,7 @@ where
 /// Stores slot `slot_id` (`slot` of `service` at `branch`) unless it is stored already.
 pub(super) async fn materialise_slot<P, DB>(
     pool: &P,
-    tx: &mut Transaction<'static, DB>,
+    tx: &mut Transaction<'_, DB>,
     slot_id: &str,
     branch: &BranchId,
     service: &ServiceId,
@@ -75,10 +75,7 @@ where
 }
 
 /// Takes one seat of stored slot `slot_id`; false when it is full.
-pub(super) async fn take_seat<DB>(
-    tx: &mut Transaction<'static, DB>,
-    slot_id: &str,
-) -> sqlx::Result<bool>
+pub(super) async fn take_seat<DB>(tx: &mut Transaction<'_, DB>, slot_id: &str) -> sqlx::Result<bool>
 where
     DB: Database,
     DB::Arguments: IntoArguments<DB>,
@@ -111,7 +108,7 @@ pub(super) struct StoredSlot {
 /// may differ from `slot` when the template changed after the slot was first booked.
 pub(super) async fn take_seat_upserting<P, DB>(
     pool: &P,
-    tx: &mut Transaction<'static, DB>,
+    tx: &mut Transaction<'_, DB>,
     slot_id: &str,
     branch: &BranchId,
     service: &ServiceId,
