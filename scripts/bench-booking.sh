@@ -37,7 +37,7 @@ machine_line
 echo
 echo "== booking contention: PostgreSQL records, $bookings bookings over 50 slots of 5 seats on $tomorrow"
 start_service booking "{kind: embedded, path: \"$scratch/queue.sqlite\"}" \
-    "{kind: postgres, url: \"$records_url\", id_hash_key: \"$id_hash_key\", max_connections: 16}"
+    "{kind: postgres, url: \"$records_url\", id_hash_key: \"$id_hash_key\", max_connections: 8}"
 "$bin/queuecall-bench" booking --server "http://127.0.0.1:$grpc_port" --token "$token" \
     --branch bench-centre --service booking --date "$tomorrow" --bookings "$bookings" \
     --connections 8

@@ -21,6 +21,8 @@ queuecall_tests::on_both_engines!(
     the_id_number_is_never_stored_in_clear,
     a_failing_insert_gives_the_seat_back,
     a_slot_that_is_not_bookable_is_refused_by_name,
+    a_retry_after_the_slot_filled_is_answered_not_refused,
+    the_answer_is_the_slot_as_first_stored,
 );
 
 const SLOT: &str = "district-centre.social-security.20300603.0900";
@@ -259,6 +261,35 @@ async fn a_slot_that_is_not_bookable_is_refused_by_name(
     let replay = book(&db, retry).await?;
     assert!(replay.replayed);
     assert_eq!(replay.appointment, first.appointment);
+    db.close().await;
+    Ok(())
+}
+
+async fn a_retry_after_the_slot_filled_is_answered_not_refused(
+    database: TestDatabase,
+) -> anyhow::Result<()> {
+    let db = database.migrated().await?;
+    let first = book(&db, request(1, "one", 1)).await?;
+    let refused = book(&db, request(2, "two", 1)).await;
+    assert!(is_precondition(&refused, "is full"), "{refused:?}");
+    // The slot is full now, but the key was used: the retry gets its appointment back.
+    let retry = book(&db, request(1, "one", 1)).await?;
+    assert!(retry.replayed);
+    assert_eq!(retry.appointment, first.appointment);
+    assert_eq!(booked(&db, SLOT).await?, 1);
+    db.close().await;
+    Ok(())
+}
+
+async fn the_answer_is_the_slot_as_first_stored(database: TestDatabase) -> anyhow::Result<()> {
+    let db = database.migrated().await?;
+    let first = book(&db, request(1, "one", 5)).await?.appointment;
+    // The template now gives the slot 7 seats; the stored slot keeps its 5.
+    let second = book(&db, request(2, "two", 7)).await?.appointment;
+    assert_eq!(second.capacity, 5);
+    assert_eq!(second.starts_at, first.starts_at);
+    assert_eq!(&get(&db, &second.id).await?, &second);
+    assert_eq!(booked(&db, SLOT).await?, 2);
     db.close().await;
     Ok(())
 }

@@ -2,7 +2,9 @@
 //! person's bookings are serialised, how a text parameter becomes a date or an instant and
 //! how an instant is read back.
 
-use sqlx::{Database, Postgres, Sqlite, Transaction};
+use sqlx::postgres::PgConnection;
+use sqlx::sqlite::SqliteConnection;
+use sqlx::{AssertSqlSafe, Connection, Database, Postgres, Sqlite, Transaction};
 
 /// A pool that can begin a transaction meant to write.
 pub(super) trait Engine {
@@ -35,6 +37,18 @@ pub(super) trait Engine {
         tx: &mut Transaction<'static, Self::Db>,
         id_hash: &str,
     ) -> sqlx::Result<()>;
+
+    /// [`Engine::begin_write`] and [`Engine::lock_person`] in one round trip, on a connection
+    /// already acquired (so that a pre-read and the transaction share one acquire, whose
+    /// liveness ping is a round trip of its own): PostgreSQL sends
+    /// `BEGIN; SELECT pg_advisory_xact_lock(hashtext('<id_hash>'))` as one simple query (the
+    /// hash is 64 lowercase hex digits, checked, so it can be inlined); SQLite: `BEGIN
+    /// IMMEDIATE`.
+    async fn begin_for_person<'c>(
+        &self,
+        conn: &'c mut <Self::Db as Database>::Connection,
+        id_hash: &str,
+    ) -> anyhow::Result<Transaction<'c, Self::Db>>;
 }
 
 impl Engine for sqlx::PgPool {
@@ -67,6 +81,22 @@ impl Engine for sqlx::PgPool {
             .await
             .map(drop)
     }
+
+    async fn begin_for_person<'c>(
+        &self,
+        conn: &'c mut PgConnection,
+        id_hash: &str,
+    ) -> anyhow::Result<Transaction<'c, Postgres>> {
+        let hex = id_hash.len() == 64
+            && id_hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !hex {
+            anyhow::bail!("an ID hash must be 64 lowercase hex digits to be locked on");
+        }
+        let begin = format!("BEGIN; SELECT pg_advisory_xact_lock(hashtext('{id_hash}'))");
+        Ok(conn.begin_with(AssertSqlSafe(begin)).await?)
+    }
 }
 
 impl Engine for sqlx::SqlitePool {
@@ -94,6 +124,14 @@ impl Engine for sqlx::SqlitePool {
         _id_hash: &str,
     ) -> sqlx::Result<()> {
         Ok(())
+    }
+
+    async fn begin_for_person<'c>(
+        &self,
+        conn: &'c mut SqliteConnection,
+        _id_hash: &str,
+    ) -> anyhow::Result<Transaction<'c, Sqlite>> {
+        Ok(conn.begin_with("BEGIN IMMEDIATE").await?)
     }
 }
 

@@ -24,17 +24,20 @@ pub struct Held {
     pub state: AppointmentState,
     pub local_date: NaiveDate,
     pub ends_at: DateTime<Utc>,
+    /// The key it was booked with, so that a booking can tell its own retry among them.
+    pub idempotency_key: String,
 }
 
 /// What [`held_sql`] reads.
-pub(super) type HeldRow = (String, String, String, i64);
+pub(super) type HeldRow = (String, String, String, i64, String);
 
 /// The person's appointments in one service of one branch that a limit may count: every
 /// BOOKED one, and the others on or after `$4`. Parameters: `$1` id hash, `$2` branch,
 /// `$3` service, `$4` the earliest local date ([`since`]).
 pub(super) fn held_sql(pool: &impl Engine) -> String {
     format!(
-        "SELECT a.id, a.state, CAST(a.local_date AS TEXT), {} FROM appointments a \
+        "SELECT a.id, a.state, CAST(a.local_date AS TEXT), {}, a.idempotency_key \
+         FROM appointments a \
          JOIN slots s ON s.id = a.slot_id \
          WHERE a.id_hash = $1 AND a.branch_id = $2 AND a.service_id = $3 \
          AND (a.state = 'BOOKED' OR a.local_date >= {})",
@@ -53,13 +56,14 @@ pub(super) fn since(date: NaiveDate, rules: &Rules) -> NaiveDate {
 
 pub(super) fn decode_held(rows: Vec<HeldRow>) -> anyhow::Result<Vec<Held>> {
     rows.into_iter()
-        .map(|(id, state, date, ends)| {
+        .map(|(id, state, date, ends, idempotency_key)| {
             Ok(Held {
                 state: AppointmentState::parse(&state)
                     .ok_or_else(|| anyhow::anyhow!("appointment {id} has unknown state {state}"))?,
                 local_date: NaiveDate::parse_from_str(&date, "%Y-%m-%d")
                     .map_err(|e| anyhow::anyhow!("appointment {id} has local date {date}: {e}"))?,
                 ends_at: from_epoch(ends)?,
+                idempotency_key,
                 id,
             })
         })
@@ -185,6 +189,7 @@ mod tests {
             state,
             local_date: date(d),
             ends_at: date(d).and_hms_opt(2, 0, 0).expect("time").and_utc(),
+            idempotency_key: format!("key-{id}"),
         }
     }
 

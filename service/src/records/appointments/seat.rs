@@ -16,7 +16,7 @@ use crate::domain::{BranchId, ServiceId};
 /// count when booking on `date` (see [`limits::held_sql`]).
 pub(super) async fn held<P, DB>(
     pool: &P,
-    tx: &mut Transaction<'static, DB>,
+    tx: &mut Transaction<'_, DB>,
     id_hash: &str,
     branch: &BranchId,
     service: &ServiceId,
@@ -46,7 +46,7 @@ where
 /// Stores slot `slot_id` (`slot` of `service` at `branch`) unless it is stored already.
 pub(super) async fn materialise_slot<P, DB>(
     pool: &P,
-    tx: &mut Transaction<'static, DB>,
+    tx: &mut Transaction<'_, DB>,
     slot_id: &str,
     branch: &BranchId,
     service: &ServiceId,
@@ -75,10 +75,7 @@ where
 }
 
 /// Takes one seat of stored slot `slot_id`; false when it is full.
-pub(super) async fn take_seat<DB>(
-    tx: &mut Transaction<'static, DB>,
-    slot_id: &str,
-) -> sqlx::Result<bool>
+pub(super) async fn take_seat<DB>(tx: &mut Transaction<'_, DB>, slot_id: &str) -> sqlx::Result<bool>
 where
     DB: Database,
     DB::Arguments: IntoArguments<DB>,
@@ -94,6 +91,66 @@ where
     .fetch_optional(&mut **tx)
     .await?;
     Ok(taken.is_some())
+}
+
+/// The slot as stored, as [`take_seat_upserting`] answers it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct StoredSlot {
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub capacity: i64,
+}
+
+/// Stores slot `slot_id` with its first seat taken, or takes one more seat of the stored slot,
+/// in one statement: `INSERT … ON CONFLICT (id) DO UPDATE SET booked = booked + 1 WHERE
+/// booked < capacity RETURNING …`. None: the slot is full (the guard held, no row came back).
+/// The answer is the slot as stored (its instants as whole epoch seconds, its seats), which
+/// may differ from `slot` when the template changed after the slot was first booked.
+pub(super) async fn take_seat_upserting<P, DB>(
+    pool: &P,
+    tx: &mut Transaction<'_, DB>,
+    slot_id: &str,
+    branch: &BranchId,
+    service: &ServiceId,
+    slot: &SlotInstance,
+) -> sqlx::Result<Option<StoredSlot>>
+where
+    P: Engine<Db = DB>,
+    DB: Database,
+    DB::Arguments: IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    (i64, i64, i64): for<'r> FromRow<'r, DB::Row>,
+{
+    let sql = format!(
+        "INSERT INTO slots (id, branch_id, service_id, local_date, starts_at, ends_at, \
+         capacity, booked) VALUES ($1, $2, $3, {}, {}, {}, $7, 1) \
+         ON CONFLICT (id) DO UPDATE SET booked = slots.booked + 1 \
+         WHERE slots.booked < slots.capacity \
+         RETURNING {}, {}, capacity",
+        pool.cast(4, "DATE"),
+        pool.cast(5, "TIMESTAMPTZ"),
+        pool.cast(6, "TIMESTAMPTZ"),
+        pool.epoch("starts_at"),
+        pool.epoch("ends_at"),
+    );
+    let stored: Option<(i64, i64, i64)> = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(slot_id)
+        .bind(branch.as_str())
+        .bind(service.as_str())
+        .bind(slot.local_date.to_string())
+        .bind(stamp(slot.start))
+        .bind(stamp(slot.end))
+        .bind(i64::from(slot.capacity))
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(stored.map(|(starts_at, ends_at, capacity)| StoredSlot {
+        starts_at,
+        ends_at,
+        capacity,
+    }))
 }
 
 /// Stores a slot unless it is: `$1` id, `$2` branch, `$3` service, `$4` local date, `$5`
