@@ -28,9 +28,7 @@ use queuecall_proto::v1::admin_service_server::{
 use queuecall_proto::v1::appointment_service_server::{
     AppointmentServiceServer, SERVICE_NAME as APPOINTMENT_SERVICE_NAME,
 };
-use queuecall_proto::v1::display_service_server::{
-    DisplayServiceServer, SERVICE_NAME as DISPLAY_SERVICE_NAME,
-};
+use queuecall_proto::v1::display_service_server::SERVICE_NAME as DISPLAY_SERVICE_NAME;
 use queuecall_proto::v1::history_service_server::{
     HistoryServiceServer, SERVICE_NAME as HISTORY_SERVICE_NAME,
 };
@@ -46,7 +44,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Settings, StoreSettings, mask_url};
 use crate::display::Display;
 use crate::domain::identity::IdHasher;
-use crate::grpc::{AdminApi, AppointmentApi, DisplayApi, HistoryApi, QueueApi};
+use crate::grpc::{AdminApi, AppointmentApi, DisplayApi, DisplayServer, HistoryApi, QueueApi};
 use crate::hall::signal::LayoutSignal;
 use crate::hall::{self, HallHandle};
 use crate::history::Recorder;
@@ -407,9 +405,7 @@ impl Application {
                 metrics,
                 Arc::clone(&throttle),
             )))
-            .add_service(DisplayServiceServer::new(DisplayApi::new(Arc::clone(
-                &display,
-            ))))
+            .add_service(DisplayServer::new(DisplayApi::new(Arc::clone(&display))))
             .serve_with_incoming_shutdown(
                 TcpIncoming::from(listener).with_nodelay(Some(true)),
                 stop_in_order(shutdown.clone(), health, drain, Arc::clone(&display)),

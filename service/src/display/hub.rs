@@ -6,9 +6,10 @@
 //! itself, so neither the queue nor the other displays ever wait for it.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
+use prost::bytes::Bytes;
 use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
 
@@ -45,11 +46,36 @@ impl Default for HubTiming {
     }
 }
 
-/// An event as read from the log, with its display view made once for all watchers.
+/// An event as read from the log, with its display view made once for all watchers (from the
+/// branch layout the pump reads with), and its wire form made once too, by the first watcher
+/// that sends it: every other one sends the same bytes.
 #[derive(Debug)]
 pub struct LiveEvent {
     pub event: Event,
     pub view: EventView,
+    branch: Arc<Branch>,
+    wire: OnceLock<Bytes>,
+}
+
+impl LiveEvent {
+    pub fn new(branch: Arc<Branch>, event: Event) -> Self {
+        let view = board::event(&branch, &event);
+        Self {
+            event,
+            view,
+            branch,
+            wire: OnceLock::new(),
+        }
+    }
+
+    /// The event's wire form: `encode` (given the layout the view was made with) runs for the
+    /// first caller only. Every caller must pass the same encoding; there is one, the gRPC
+    /// `WatchBranchResponse`.
+    pub fn wire(&self, encode: impl FnOnce(&Branch, &EventView) -> Bytes) -> Bytes {
+        self.wire
+            .get_or_init(|| encode(&self.branch, &self.view))
+            .clone()
+    }
 }
 
 /// What a pump publishes.
@@ -219,7 +245,7 @@ async fn pump(
 /// One step: find the head of the log, or wait for and publish the next events.
 async fn read(
     inner: &Inner,
-    branch: &Branch,
+    branch: &Arc<Branch>,
     tx: &broadcast::Sender<Published>,
     last: &mut Option<u64>,
     resync: &mut bool,
@@ -249,9 +275,9 @@ async fn read(
             continue;
         }
         *last = Some(event.id);
-        let view = board::event(branch, &event);
+        let live = LiveEvent::new(Arc::clone(branch), event);
         // No receiver is fine: the pump stops after its idle time.
-        let _ = tx.send(Published::Event(Arc::new(LiveEvent { event, view })));
+        let _ = tx.send(Published::Event(Arc::new(live)));
     }
     Ok(())
 }

@@ -1,8 +1,9 @@
 //! Hall displays: a branch's board as a live stream (a snapshot, then every event in order,
 //! resumable by event id) and a ticket's progress for the citizen's phone. One pump per
 //! watched branch per process reads the store's event log and fans it out in process
-//! (`hub`); each watcher runs in a task of its own with a bounded output (`watch`, `ticket`),
-//! so a slow display only ever delays itself and is resynced with a snapshot.
+//! (`hub`); each branch watch is a stream read from that broadcast (`watch`) and each ticket
+//! watch a task with a bounded output (`ticket`), so a slow display only ever delays itself
+//! and is resynced with a snapshot.
 
 pub mod announce;
 pub mod board;
@@ -11,12 +12,13 @@ pub mod views;
 
 mod settings;
 #[cfg(test)]
-mod test_fixture;
+pub(crate) mod test_fixture;
 mod ticket;
 mod watch;
 
 use std::sync::Arc;
 
+use futures::StreamExt;
 use futures::stream::BoxStream;
 use tokio::sync::watch as signal;
 
@@ -25,12 +27,13 @@ use crate::error::{QueueError, QueueResult};
 use crate::hall::Branch;
 use crate::queue::{Queue, TicketInfo};
 
-pub use hub::HubTiming;
+pub use hub::{HubTiming, LiveEvent};
 pub use settings::DisplaySettings;
 pub use views::{
     AnnouncementView, BoardView, CallView, EventView, EventViewKind, ServiceView, SnapshotReason,
     WatchItem, WindowView,
 };
+pub use watch::Watched;
 
 /// The display streams of every branch of the hall, on this process.
 pub struct Display {
@@ -93,6 +96,17 @@ impl Display {
         branch: &BranchId,
         resume_after: Option<u64>,
     ) -> QueueResult<BoxStream<'static, WatchItem>> {
+        let watched = watch::watch_branch(self, branch, resume_after).await?;
+        Ok(watched.map(Watched::into_item).boxed())
+    }
+
+    /// As [`Display::watch_branch`], with live events as the [`LiveEvent`] every watcher of
+    /// the branch shares (so that each is encoded once for all of them).
+    pub async fn watch_branch_shared(
+        self: &Arc<Self>,
+        branch: &BranchId,
+        resume_after: Option<u64>,
+    ) -> QueueResult<BoxStream<'static, Watched>> {
         watch::watch_branch(self, branch, resume_after).await
     }
 

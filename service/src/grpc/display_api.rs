@@ -1,6 +1,8 @@
 //! `queuecall.v1.DisplayService` over [`Display`]: each RPC parses its request, asks the
 //! display for the stream, and converts its items (`display_convert`). Errors travel as
-//! `QueueError` and become a status in `status`.
+//! `QueueError` and become a status in `status`. The server serves WatchBranch through
+//! `display_wire` (each live event encoded once); [`DisplayService::watch_branch`] is the
+//! same stream with each item encoded on its own.
 
 use std::sync::Arc;
 
@@ -12,8 +14,9 @@ use tonic::{Request, Response, Status};
 
 use super::{convert, display_convert, parse};
 use crate::auth::{self, Scope};
-use crate::display::Display;
+use crate::display::{Display, Watched};
 use crate::error::QueueError;
+use crate::hall::Branch;
 
 type Answer<T> = Result<Response<T>, Status>;
 type Items<T> = BoxStream<'static, Result<T, Status>>;
@@ -28,18 +31,14 @@ impl DisplayApi {
     pub fn new(display: Arc<Display>) -> Self {
         Self { display }
     }
-}
 
-#[tonic::async_trait]
-impl DisplayService for DisplayApi {
-    type WatchBranchStream = Items<pb::WatchBranchResponse>;
-    type WatchTicketStream = Items<pb::WatchTicketResponse>;
-
+    /// Parses and authorizes a WatchBranch request and opens the watch; the branch's layout
+    /// comes along for the conversion of the items.
     #[tracing::instrument(skip_all, fields(rpc = "WatchBranch", branch = %request.get_ref().branch_id, resume = request.get_ref().resume_after_event_id))]
-    async fn watch_branch(
+    pub(super) async fn open_branch_watch(
         &self,
         request: Request<pb::WatchBranchRequest>,
-    ) -> Answer<Self::WatchBranchStream> {
+    ) -> Result<(Arc<Branch>, BoxStream<'static, Watched>), Status> {
         let branch = parse::branch(&request.get_ref().branch_id)?;
         auth::require(&request, Scope::Branch(&branch))?;
         let request = request.into_inner();
@@ -51,8 +50,23 @@ impl DisplayService for DisplayApi {
             .branch(&branch)
             .cloned()
             .ok_or_else(|| QueueError::not_found("branch", &branch))?;
-        let items = self.display.watch_branch(&branch, resume).await?;
-        let items = items.map(move |item| Ok(display_convert::watch_item(&layout, &item)));
+        let items = self.display.watch_branch_shared(&branch, resume).await?;
+        Ok((layout, items))
+    }
+}
+
+#[tonic::async_trait]
+impl DisplayService for DisplayApi {
+    type WatchBranchStream = Items<pb::WatchBranchResponse>;
+    type WatchTicketStream = Items<pb::WatchTicketResponse>;
+
+    async fn watch_branch(
+        &self,
+        request: Request<pb::WatchBranchRequest>,
+    ) -> Answer<Self::WatchBranchStream> {
+        let (layout, items) = self.open_branch_watch(request).await?;
+        let items =
+            items.map(move |item| Ok(display_convert::watch_item(&layout, &item.into_item())));
         Ok(Response::new(items.boxed()))
     }
 
