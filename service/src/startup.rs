@@ -44,7 +44,9 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Settings, StoreSettings, mask_url};
 use crate::display::Display;
 use crate::domain::identity::IdHasher;
-use crate::grpc::{AdminApi, AppointmentApi, DisplayApi, DisplayServer, HistoryApi, QueueApi};
+use crate::grpc::{
+    AdminApi, AppointmentApi, DisplayApi, DisplayServer, HistoryApi, QueueApi, coalesce,
+};
 use crate::hall::signal::LayoutSignal;
 use crate::hall::{self, HallHandle};
 use crate::history::Recorder;
@@ -407,7 +409,7 @@ impl Application {
             )))
             .add_service(DisplayServer::new(DisplayApi::new(Arc::clone(&display))))
             .serve_with_incoming_shutdown(
-                TcpIncoming::from(listener).with_nodelay(Some(true)),
+                coalesce::incoming(TcpIncoming::from(listener).with_nodelay(Some(true))),
                 stop_in_order(shutdown.clone(), health, drain, Arc::clone(&display)),
             )
             .await

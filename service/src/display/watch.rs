@@ -28,7 +28,8 @@ const PAGE: usize = 500;
 /// or a live event shared with every watcher of the branch on this process.
 #[derive(Debug, Clone)]
 pub enum Watched {
-    Item(WatchItem),
+    /// Boxed: snapshots and caught-up events are rare, and a watch's queue holds live events.
+    Item(Box<WatchItem>),
     Live(Arc<LiveEvent>),
 }
 
@@ -36,7 +37,7 @@ impl Watched {
     /// As a [`WatchItem`] (a live event's view is copied).
     pub fn into_item(self) -> WatchItem {
         match self {
-            Self::Item(item) => item,
+            Self::Item(item) => *item,
             Self::Live(live) => WatchItem::Event(live.view.clone()),
         }
     }
@@ -221,7 +222,8 @@ impl Watcher {
             if event.id > self.last {
                 self.last = event.id;
                 let view = board::event(&self.branch, &event);
-                self.out.push_back(Watched::Item(WatchItem::Event(view)));
+                self.out
+                    .push_back(Watched::Item(Box::new(WatchItem::Event(view))));
             }
         }
     }
@@ -238,7 +240,7 @@ impl Watcher {
     async fn snapshot(&mut self, reason: SnapshotReason) -> QueueResult<Watched> {
         let board = self.display.board(&self.branch, reason).await?;
         self.last = board.last_event_id;
-        Ok(Watched::Item(WatchItem::Snapshot(board)))
+        Ok(Watched::Item(Box::new(WatchItem::Snapshot(board))))
     }
 }
 

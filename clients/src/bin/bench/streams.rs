@@ -1,5 +1,10 @@
 //! The watching side of the displays bench: many WatchBranch streams over a few HTTP/2
-//! connections, each recording when every `called` event reaches it.
+//! connections, each recording when every `called` event reaches it. The measured streams
+//! decode only an item's kind, id and snapshot reason (`lean`); the reference stream decodes
+//! whole events.
+
+#[path = "streams_lean.rs"]
+mod lean;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -141,9 +146,8 @@ impl Fleet {
         let capacity = usize::try_from(calls).unwrap_or(0) + 8;
         let watchers = (0..streams as usize)
             .map(|n| {
-                let client = DisplayClient::new(channels[n % channels.len()].clone());
                 let task = watch_one(
-                    client,
+                    channels[n % channels.len()].clone(),
                     branch.to_owned(),
                     Arc::clone(&shared),
                     stopped.clone(),
@@ -185,7 +189,7 @@ impl Fleet {
 }
 
 async fn watch_one(
-    mut client: DisplayClient,
+    connection: Connection,
     branch: String,
     shared: Arc<Shared>,
     mut stopped: watch::Receiver<bool>,
@@ -196,13 +200,14 @@ async fn watch_one(
         Ok(permit) => Some(permit),
         Err(_) => return deliveries,
     };
-    let mut items = match client.watch_branch(&branch, None).await {
+    let items = match lean::watch_branch(connection, &branch).await {
         Ok(items) => items,
         Err(err) => {
             shared.fail(format!("watch: {err}"));
             return deliveries;
         }
     };
+    let mut items = std::pin::pin!(items);
     loop {
         let item = tokio::select! {
             biased;
@@ -210,8 +215,8 @@ async fn watch_one(
             item = items.next() => item,
         };
         match item {
-            Some(Ok(BoardItem::Event(event))) => {
-                if let Some(Kind::Called(_)) = event.kind {
+            Some(Ok(lean::Item::Event(event))) => {
+                if event.called.is_some() {
                     let at_us = shared.now_us();
                     deliveries.push(Delivery {
                         event_id: event.id,
@@ -220,7 +225,7 @@ async fn watch_one(
                     shared.called.fetch_add(1, Ordering::Relaxed);
                 }
             }
-            Some(Ok(BoardItem::Snapshot(snapshot))) => {
+            Some(Ok(lean::Item::Snapshot(snapshot))) => {
                 if opening.take().is_some() {
                     shared.snapshots.fetch_add(1, Ordering::Relaxed);
                 } else if snapshot.reason() == pb::SnapshotReason::FellBehind {
