@@ -17,6 +17,12 @@ use clap::{Parser, Subcommand};
 use queuecall::config::Settings;
 use queuecall::startup::Application;
 
+/// mimalloc instead of the C library's allocator: a call allocates and frees many small
+/// buffers on whichever worker thread polls it, and glibc's malloc/free were about a sixth
+/// of the service's CPU time under load (BENCHMARKS.md, section 1).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Queue calling for a government service hall.
 #[derive(Debug, Parser)]
 #[command(version, about)]
