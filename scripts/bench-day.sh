@@ -75,15 +75,7 @@ restart_service() {
     wait "$server_pid" 2>/dev/null || true
     "$bin/queuecall" --config "$scratch/$name.yaml" >>"$scratch/$name.log" 2>&1 &
     server_pid=$!
-    for _ in $(seq 300); do
-        if curl -fsS "http://127.0.0.1:$http_port/healthz" >/dev/null 2>&1; then
-            return
-        fi
-        sleep 0.1
-    done
-    echo "error: the service ($name) did not come back after the kill; its log:" >&2
-    cat "$scratch/$name.log" >&2
-    exit 1
+    wait_healthy "$name" "$http_port" "did not come back after the kill"
 }
 
 # run_day NAME SMS_PORT: the day against the running service; when it is over the service is

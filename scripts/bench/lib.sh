@@ -65,13 +65,20 @@ $extra
 SETTINGS
     "$bin/queuecall" --config "$scratch/$name.yaml" >"$scratch/$name.log" 2>&1 &
     server_pid=$!
+    wait_healthy "$name" "$http_port" "did not become healthy"
+}
+
+# wait_healthy NAME HTTP_PORT WHAT: waits up to 30 s for /healthz; otherwise prints
+# "error: the service (NAME) WHAT; its log:" with the log and exits 1.
+wait_healthy() {
+    local name=$1 http_port=$2 what=$3
     for _ in $(seq 300); do
         if curl -fsS "http://127.0.0.1:$http_port/healthz" >/dev/null 2>&1; then
             return
         fi
         sleep 0.1
     done
-    echo "error: the service ($name) did not become healthy; its log:" >&2
+    echo "error: the service ($name) $what; its log:" >&2
     cat "$scratch/$name.log" >&2
     exit 1
 }

@@ -132,6 +132,26 @@ pub struct Ticket {
 }
 
 impl Ticket {
+    /// A ticket just issued as `id` for what `new` asked: waiting, never called.
+    pub fn issued(id: TicketId, new: &NewTicket, issued_at: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            service: new.service.clone(),
+            original_service: None,
+            state: TicketState::Waiting,
+            priority: new.priority,
+            channel: new.channel,
+            phone: new.phone.clone(),
+            window: None,
+            recall_count: 0,
+            requeue_count: 0,
+            issued_at,
+            called_at: None,
+            started_at: None,
+            ended_at: None,
+        }
+    }
+
     pub fn number(&self) -> &TicketNumber {
         &self.id.number
     }

@@ -54,22 +54,7 @@ pub fn take(
         day: now.day,
         number: TicketNumber::new(&service.prefix, seq),
     };
-    let ticket = Ticket {
-        id: id.clone(),
-        service: service.id.clone(),
-        original_service: None,
-        state: TicketState::Waiting,
-        priority: new.priority,
-        channel: new.channel,
-        phone: new.phone.clone(),
-        window: None,
-        recall_count: 0,
-        requeue_count: 0,
-        issued_at: now.at,
-        called_at: None,
-        started_at: None,
-        ended_at: None,
-    };
+    let ticket = Ticket::issued(id.clone(), new, now.at);
     let mut change = Change {
         tickets: vec![LiveTicket {
             ticket,

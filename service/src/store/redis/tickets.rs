@@ -28,26 +28,12 @@ fn issued_ticket(
         .map_err(|_| QueueError::Internal(anyhow::anyhow!("take script issued number {seq}")))?;
     let issued_at = DateTime::from_timestamp_millis(at_ms(now))
         .ok_or_else(|| QueueError::Internal(anyhow::anyhow!("instant out of range")))?;
-    Ok(Ticket {
-        id: TicketId {
-            branch: branch.id.clone(),
-            day: now.day,
-            number: TicketNumber::new(&service.prefix, seq),
-        },
-        service: service.id.clone(),
-        original_service: None,
-        state: TicketState::Waiting,
-        priority: new.priority,
-        channel: new.channel,
-        phone: new.phone.clone(),
-        window: None,
-        recall_count: 0,
-        requeue_count: 0,
-        issued_at,
-        called_at: None,
-        started_at: None,
-        ended_at: None,
-    })
+    let id = TicketId {
+        branch: branch.id.clone(),
+        day: now.day,
+        number: TicketNumber::new(&service.prefix, seq),
+    };
+    Ok(Ticket::issued(id, new, issued_at))
 }
 
 impl RedisStore {
