@@ -10,7 +10,7 @@
 //! to the committed state before it plans (see `MemoryStore::step`).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use sqlx::sqlite::SqlitePool;
 use tokio::sync::{Mutex, mpsc, oneshot};
@@ -58,14 +58,30 @@ pub struct Writer {
     pub jobs: mpsc::UnboundedSender<Job>,
     /// Moves on at every failed write; changes planned in an older epoch are not written.
     pub epoch: Arc<AtomicU64>,
+    /// Changes queued and not yet answered (written and applied to the committed state, or
+    /// failed). Raised under the lock of the state ahead when a step queues its change: at 0
+    /// under that lock, the state ahead is all in the file.
+    pub pending: Arc<AtomicUsize>,
 }
 
 /// Starts the writer of `pool`, applying what it wrote to `committed`.
 pub fn spawn(pool: SqlitePool, committed: Arc<Mutex<Branches>>, signals: Arc<Signals>) -> Writer {
     let (jobs, queue) = mpsc::unbounded_channel();
     let epoch = Arc::new(AtomicU64::new(0));
-    tokio::spawn(run(queue, pool, committed, signals, Arc::clone(&epoch)));
-    Writer { jobs, epoch }
+    let pending = Arc::new(AtomicUsize::new(0));
+    tokio::spawn(run(
+        queue,
+        pool,
+        committed,
+        signals,
+        Arc::clone(&epoch),
+        Arc::clone(&pending),
+    ));
+    Writer {
+        jobs,
+        epoch,
+        pending,
+    }
 }
 
 async fn run(
@@ -74,6 +90,7 @@ async fn run(
     committed: Arc<Mutex<Branches>>,
     signals: Arc<Signals>,
     epoch: Arc<AtomicU64>,
+    pending: Arc<AtomicUsize>,
 ) {
     let mut first = queue.recv().await;
     while let Some(job) = first.take() {
@@ -85,6 +102,7 @@ async fn run(
             match job {
                 Job::Write(w) if w.epoch == epoch.load(Ordering::Acquire) => batch.push(w),
                 Job::Write(w) => {
+                    pending.fetch_sub(1, Ordering::AcqRel);
                     let _gone = w.done.send(Err(stale()));
                 }
                 Job::Flush(done) => flushes.push(done),
@@ -95,10 +113,12 @@ async fn run(
             }
         }
         if !batch.is_empty() {
+            let written = batch.len();
             match persist::write_batch(&pool, &batch).await {
-                Ok(()) => publish(batch, &committed, &signals).await,
+                Ok(()) => publish(batch, &committed, &signals, &pending).await,
                 Err(error) => {
                     epoch.fetch_add(1, Ordering::AcqRel);
+                    pending.fetch_sub(written, Ordering::AcqRel);
                     tracing::warn!(error = %error, changes = batch.len(),
                         "sqlite write failed; the queue is unchanged");
                     for w in batch {
@@ -127,7 +147,12 @@ async fn run(
 
 /// Applies a written batch to the committed state, wakes the readers of each branch that has
 /// new events, then answers the steps: a step's caller that reads next sees its change.
-async fn publish(batch: Vec<Write>, committed: &Mutex<Branches>, signals: &Signals) {
+async fn publish(
+    batch: Vec<Write>,
+    committed: &Mutex<Branches>,
+    signals: &Signals,
+    pending: &AtomicUsize,
+) {
     let mut done = Vec::with_capacity(batch.len());
     let mut woken: Vec<BranchId> = Vec::new();
     {
@@ -147,14 +172,15 @@ async fn publish(batch: Vec<Write>, committed: &Mutex<Branches>, signals: &Signa
             let last = all.get(branch).map_or(0, |s| s.events.last_id());
             signals.publish(branch, last);
         }
+        pending.fetch_sub(done.len(), Ordering::AcqRel);
     }
     for d in done {
         let _gone = d.send(Ok(()));
     }
 }
 
-/// A change planned on top of one whose write failed.
-fn stale() -> QueueError {
+/// A change (or an answer) planned on top of one whose write failed.
+pub fn stale() -> QueueError {
     QueueError::unavailable(
         "sqlite",
         "an earlier change this one builds on could not be written",

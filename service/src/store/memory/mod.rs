@@ -217,7 +217,25 @@ impl MemoryStore {
         }
         let Plan { change, result } = plan(branch_state(&ahead.branches, branch))?;
         if change.is_empty() {
-            return answer(branch_state(&ahead.branches, branch), result);
+            let reply = answer(branch_state(&ahead.branches, branch), result);
+            if self.writer.pending.load(Ordering::Acquire) == 0 {
+                return reply;
+            }
+            // It changes nothing, but what it read (an idempotent replay's ticket, say) may
+            // still be on its way to the file: answer once everything queued before it is
+            // written, and not at all when that failed.
+            let (done, flushed) = oneshot::channel();
+            if self.writer.jobs.send(Job::Flush(done)).is_err() {
+                return Err(writer_stopped());
+            }
+            drop(ahead);
+            if flushed.await.is_err() {
+                return Err(writer_stopped());
+            }
+            if self.writer.epoch.load(Ordering::Acquire) != epoch {
+                return Err(commit::stale());
+            }
+            return reply;
         }
         let retention = self.event_retention;
         let state = ahead.branches.entry(branch.clone()).or_default();
@@ -225,6 +243,7 @@ impl MemoryStore {
         state.apply(change.clone());
         state.events.append(events.clone(), retention);
         let reply = answer(state, result);
+        self.writer.pending.fetch_add(1, Ordering::AcqRel);
         let (done, written) = oneshot::channel();
         let write = Write {
             branch: branch.clone(),

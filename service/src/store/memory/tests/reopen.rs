@@ -272,3 +272,116 @@ async fn a_failed_batch_fails_every_step_behind_it_and_the_next_starts_from_the_
         2
     );
 }
+
+/// Holds the file's write lock (another writer, as a backup tool would) and, inside that
+/// transaction, runs `sql`, so that the store's writer waits until [`Held::release`].
+struct Held(sqlx::pool::PoolConnection<sqlx::Sqlite>);
+
+impl Held {
+    async fn take(store: &MemoryStore, sql: &str) -> Self {
+        let mut conn = store.pool.acquire().await.expect("a connection");
+        sqlx::raw_sql("BEGIN IMMEDIATE")
+            .execute(&mut *conn)
+            .await
+            .expect("begin");
+        if !sql.is_empty() {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&mut *conn)
+                .await
+                .expect("statement under the lock");
+        }
+        Self(conn)
+    }
+
+    async fn release(mut self) {
+        sqlx::raw_sql("COMMIT")
+            .execute(&mut *self.0)
+            .await
+            .expect("commit");
+    }
+}
+
+/// Starts a take with idempotency key `key`, and waits until it has been planned (its
+/// change queued) without waiting for its answer.
+async fn queued_take(
+    store: &std::sync::Arc<MemoryStore>,
+    b: &std::sync::Arc<crate::hall::Branch>,
+    key: &str,
+    second: i64,
+) -> tokio::task::JoinHandle<crate::error::QueueResult<crate::store::Issued>> {
+    let (store, b, key) = (
+        std::sync::Arc::clone(store),
+        std::sync::Arc::clone(b),
+        key.to_owned(),
+    );
+    let take = tokio::spawn(async move {
+        store
+            .take_ticket(&b, &new_ticket("a", Normal, Some(&key)), &at(second))
+            .await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert!(!take.is_finished(), "the take waits for the held file");
+    take
+}
+
+/// A retry with the same idempotency key while the original is still being written is
+/// answered only once the original is in the file: whoever the retry's answer reaches can
+/// read the ticket (the answer was once given from the state ahead of the file).
+#[tokio::test]
+async fn a_replay_is_answered_only_once_its_original_is_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = std::sync::Arc::new(
+        MemoryStore::open(&dir.path().join("q.sqlite"))
+            .await
+            .expect("open"),
+    );
+    let b = std::sync::Arc::new(branch());
+    let held = Held::take(&store, "").await;
+    let original = queued_take(&store, &b, "kiosk-retry", 10).await;
+    let retry = queued_take(&store, &b, "kiosk-retry", 11).await;
+    held.release().await;
+    let original = original.await.expect("task").expect("take");
+    let retry = retry.await.expect("task").expect("replay");
+    assert!(!original.replayed);
+    assert!(retry.replayed);
+    assert_eq!(retry.view.ticket.id, original.view.ticket.id);
+    let read = store
+        .get_ticket(&b, &retry.view.ticket.id)
+        .await
+        .expect("the replayed ticket is readable");
+    assert_eq!(read.ticket.state, TicketState::Waiting);
+}
+
+/// When the original's write fails, a retry that replayed it is refused UNAVAILABLE too: it
+/// never answers a ticket that is not in the file.
+#[tokio::test]
+async fn a_replay_of_a_failed_original_is_unavailable() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = std::sync::Arc::new(
+        MemoryStore::open(&dir.path().join("q.sqlite"))
+            .await
+            .expect("open"),
+    );
+    let b = std::sync::Arc::new(branch());
+    let held = Held::take(&store, "ALTER TABLE live_counters RENAME TO moved_away").await;
+    let original = queued_take(&store, &b, "kiosk-retry", 10).await;
+    let retry = queued_take(&store, &b, "kiosk-retry", 11).await;
+    held.release().await;
+    for take in [original, retry] {
+        let result = take.await.expect("task");
+        assert!(
+            matches!(result, Err(QueueError::Unavailable(ref m)) if m.contains("sqlite")),
+            "{result:?}"
+        );
+    }
+    sqlx::raw_sql("ALTER TABLE moved_away RENAME TO live_counters")
+        .execute(&store.pool)
+        .await
+        .expect("move the table back");
+    let next = store
+        .take_ticket(&b, &new_ticket("a", Normal, Some("kiosk-retry")), &at(20))
+        .await
+        .expect("take after the file is mended");
+    assert!(!next.replayed, "the failed original left no key behind");
+    assert_eq!(next.view.ticket.number().to_string(), "A001");
+}
