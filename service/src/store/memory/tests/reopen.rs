@@ -301,6 +301,19 @@ impl Held {
     }
 }
 
+/// A store on a file in `dir` and the test branch, both to share with spawned steps.
+async fn shared_store(
+    dir: &tempfile::TempDir,
+) -> (
+    std::sync::Arc<MemoryStore>,
+    std::sync::Arc<crate::hall::Branch>,
+) {
+    let store = MemoryStore::open(&dir.path().join("q.sqlite"))
+        .await
+        .expect("open");
+    (std::sync::Arc::new(store), std::sync::Arc::new(branch()))
+}
+
 /// Starts a take with idempotency key `key`, and waits until it has been planned (its
 /// change queued) without waiting for its answer.
 async fn queued_take(
@@ -330,12 +343,7 @@ async fn queued_take(
 #[tokio::test]
 async fn a_replay_is_answered_only_once_its_original_is_written() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = std::sync::Arc::new(
-        MemoryStore::open(&dir.path().join("q.sqlite"))
-            .await
-            .expect("open"),
-    );
-    let b = std::sync::Arc::new(branch());
+    let (store, b) = shared_store(&dir).await;
     let held = Held::take(&store, "").await;
     let original = queued_take(&store, &b, "kiosk-retry", 10).await;
     let retry = queued_take(&store, &b, "kiosk-retry", 11).await;
@@ -357,12 +365,7 @@ async fn a_replay_is_answered_only_once_its_original_is_written() {
 #[tokio::test]
 async fn a_replay_of_a_failed_original_is_unavailable() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = std::sync::Arc::new(
-        MemoryStore::open(&dir.path().join("q.sqlite"))
-            .await
-            .expect("open"),
-    );
-    let b = std::sync::Arc::new(branch());
+    let (store, b) = shared_store(&dir).await;
     let held = Held::take(&store, "ALTER TABLE live_counters RENAME TO moved_away").await;
     let original = queued_take(&store, &b, "kiosk-retry", 10).await;
     let retry = queued_take(&store, &b, "kiosk-retry", 11).await;
