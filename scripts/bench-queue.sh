@@ -5,8 +5,8 @@
 # `redis-benchmark` timing one EVALSHA of the take-ticket script exactly as the service sends
 # it (captured with MONITOR), so that TakeTicket reads as a ratio of a bare Redis round trip.
 #
-#   bash scripts/bench-queue.sh            # release build, 10 s per phase
-#   bash scripts/bench-queue.sh --smoke    # debug build, 1 s per phase (CI: works, not timed)
+#   bash scripts/bench-queue.sh            # release build, 10 rounds of 1 s per operation
+#   bash scripts/bench-queue.sh --smoke    # debug build, 1 round (CI: works, not timed)
 #   bash scripts/bench-queue.sh --redis-only   # release build, Redis only (a quick A/B)
 #
 # Uses the Redis at QUEUECALL_BENCH_REDIS_URL (default redis://127.0.0.1:6379) under a key

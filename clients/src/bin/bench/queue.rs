@@ -17,12 +17,14 @@ use tonic_health::pb::health_client::HealthClient;
 use super::stats::Summary;
 
 pub const QUEUE_HELP: &str = "\
-What it does, against a running service: for --seconds each, (1) the empty RPC: --tasks
-concurrent tasks over --connections HTTP/2 connections call grpc.health.v1.Health/Check;
-(2) TakeTicket for --service (kiosk, no phone) the same way; (3) TakeTicket again, paced at
-half the rate (2) reached, for the latency at a moderate load; (4) the window cycle: one
-task per --windows window, each repeating CallNext, StartService, CompleteService on the
-tickets (2) and (3) issued.
+What it does, against a running service: (1) for --seconds rounds, one second each of the
+empty RPC (--tasks concurrent tasks over --connections HTTP/2 connections calling
+grpc.health.v1.Health/Check) and of TakeTicket for --service (kiosk, no phone) the same way;
+(2) TakeTicket for --seconds, paced at half the rate (1) reached, for the latency at a
+moderate load; (3) for --seconds rounds, one second each of the empty RPC and of the window
+cycle: one task per --windows window, each repeating CallNext, StartService,
+CompleteService on the tickets (1) and (2) issued. Taking turns, the operations see the
+same machine, so the ratios compare like with like.
 
 Report (stdout): per operation the count, throughput (ops/s), latency p50/p90/p99/max in
 milliseconds and the throughput as a ratio of the empty RPC's; a line `RESULT key=value …`
@@ -108,7 +110,36 @@ struct Measured {
     elapsed: Duration,
 }
 
+const EMPTY: (&str, &str) = ("empty RPC (Health/Check)", "empty");
+const TAKE: (&str, &str) = ("TakeTicket", "take");
+const CYCLE: [(&str, &str); 3] = [
+    ("CallNext", "call_next"),
+    ("StartService", "start"),
+    ("CompleteService", "complete"),
+];
+
 impl Measured {
+    fn new((name, key): (&'static str, &'static str)) -> Self {
+        Self {
+            name,
+            key,
+            latencies_us: Vec::new(),
+            failures: 0,
+            first_error: None,
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    /// Adds another slice of the same operation: its samples, failures and time.
+    fn absorb(&mut self, part: Measured) {
+        self.latencies_us.extend(part.latencies_us);
+        self.failures += part.failures;
+        if self.first_error.is_none() {
+            self.first_error = part.first_error;
+        }
+        self.elapsed += part.elapsed;
+    }
+
     fn throughput(&self) -> f64 {
         self.latencies_us.len() as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
@@ -121,38 +152,31 @@ pub async fn run(args: QueueArgs) -> anyhow::Result<bool> {
     let duration = Duration::from_secs(args.seconds);
     prepare_windows(&channels[0], &args, &windows).await?;
 
-    let empty = closed_loop(
-        ("empty RPC (Health/Check)", "empty"),
-        &channels,
-        args.tasks,
-        duration,
-        |c| async move {
-            HealthClient::new(c)
-                .check(HealthCheckRequest {
-                    service: String::new(),
-                })
-                .await
-                .map(|_| ())
-        },
-    )
-    .await;
     let take_request = pb::TakeTicketRequest {
         branch_id: args.branch.clone(),
         service_id: args.service.clone(),
         channel: pb::Channel::Kiosk.into(),
         ..Default::default()
     };
-    let take = {
+    // The empty RPC and TakeTicket take turns, a second each, for --seconds rounds, so that
+    // both see the same machine (a shared host's speed drifts by a fifth over a minute) and
+    // the ratio compares like with like; then TakeTicket at half that rate; then the empty
+    // RPC and the window cycle take turns the same way. The cycle comes last because what it
+    // ends is written to the records in the background, which would be measured with the
+    // paced takes.
+    let slice = Duration::from_secs(1);
+    let (mut empty, mut take) = (Measured::new(EMPTY), Measured::new(TAKE));
+    let mut cycle = CYCLE.map(Measured::new);
+    for _ in 0..args.seconds {
+        empty.absorb(empty_rpcs(&channels, args.tasks, slice).await);
         let request = take_request.clone();
-        closed_loop(
-            ("TakeTicket", "take"),
-            &channels,
-            args.tasks,
-            duration,
-            move |c| take_ticket(c, request.clone()),
-        )
-        .await
-    };
+        take.absorb(
+            closed_loop(TAKE, &channels, args.tasks, slice, move |c| {
+                take_ticket(c, request.clone())
+            })
+            .await,
+        );
+    }
     let half_rate = take.throughput() / 2.0;
     let take_half = {
         let request = take_request.clone();
@@ -165,12 +189,31 @@ pub async fn run(args: QueueArgs) -> anyhow::Result<bool> {
         )
         .await
     };
-    let cycle = window_cycles(&channels, &args.branch, &windows, duration).await;
+    for _ in 0..args.seconds {
+        empty.absorb(empty_rpcs(&channels, args.tasks, slice).await);
+        let round = window_cycles(&channels, &args.branch, &windows, slice).await;
+        for (total, part) in cycle.iter_mut().zip(round) {
+            total.absorb(part);
+        }
+    }
 
     let mut all = vec![empty, take, take_half];
     all.extend(cycle);
     println!("{}", render(&args, &windows, &all));
     Ok(all.iter().all(|m| m.failures == 0))
+}
+
+/// `tasks` tasks calling the empty RPC back to back for `duration`.
+async fn empty_rpcs(channels: &[Conn], tasks: u32, duration: Duration) -> Measured {
+    closed_loop(EMPTY, channels, tasks, duration, |c| async move {
+        HealthClient::new(c)
+            .check(HealthCheckRequest {
+                service: String::new(),
+            })
+            .await
+            .map(|_| ())
+    })
+    .await
 }
 
 /// One TakeTicket, its answer dropped.
@@ -267,13 +310,15 @@ where
     let op = Arc::new(op);
     let started = Instant::now();
     let count = (rate * duration.as_secs_f64()).floor() as u64;
-    let mut handles = Vec::new();
+    let mut handles = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+    // Each call is started when it is due (spawning them all up front held up the first
+    // ones by the time that took).
     for n in 0..count {
         let due = started + Duration::from_secs_f64(n as f64 / rate.max(1e-9));
+        tokio::time::sleep_until(due.into()).await;
         let conn = channels[(n as usize) % channels.len()].clone();
         let op = Arc::clone(&op);
         handles.push(tokio::spawn(async move {
-            tokio::time::sleep_until(due.into()).await;
             // Latency from when the call was due, so that a generator falling behind shows.
             match op(conn).await {
                 Ok(()) => (vec![micros(due.elapsed())], 0, None),
@@ -355,19 +400,7 @@ async fn window_cycles(
             (samples, failures, errors, ran_out)
         }));
     }
-    let mut merged: [Measured; 3] = [
-        ("CallNext", "call_next"),
-        ("StartService", "start"),
-        ("CompleteService", "complete"),
-    ]
-    .map(|(name, key)| Measured {
-        name,
-        key,
-        latencies_us: Vec::new(),
-        failures: 0,
-        first_error: None,
-        elapsed: Duration::ZERO,
-    });
+    let mut merged = CYCLE.map(Measured::new);
     let mut ran_out = 0;
     for handle in handles {
         if let Ok((samples, failures, errors, out)) = handle.await {
@@ -402,14 +435,7 @@ async fn collect(
     handles: Vec<tokio::task::JoinHandle<TaskResult>>,
     started: Instant,
 ) -> Measured {
-    let mut measured = Measured {
-        name,
-        key,
-        latencies_us: Vec::new(),
-        failures: 0,
-        first_error: None,
-        elapsed: Duration::ZERO,
-    };
+    let mut measured = Measured::new((name, key));
     for handle in handles {
         match handle.await {
             Ok((samples, failures, error)) => {
@@ -440,7 +466,7 @@ pub(super) fn ms(us: u64) -> String {
 fn render(args: &QueueArgs, windows: &[u32], all: &[Measured]) -> String {
     let mut out = format!(
         "queuecall-bench queue: {}, branch {}, service {}, {} windows, {} tasks over {} \
-         connections, {} s per phase\n\n",
+         connections, {} rounds of a second per operation\n\n",
         args.on.server,
         args.branch,
         args.service,

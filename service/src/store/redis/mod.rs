@@ -11,6 +11,7 @@
 //! reads and acknowledges them.
 
 mod args;
+mod batch;
 mod board;
 mod conn;
 mod decode;
@@ -52,9 +53,12 @@ use reply::Step;
 use windows::Call;
 
 /// The Redis store. Cheap to share behind an `Arc`; one multiplexed connection serves all
-/// calls but the blocking reads of `wait_events`, which take connections of their own.
+/// calls but the blocking reads of `wait_events`, which take connections of their own. The
+/// takes of a branch that arrive together share script calls (`batch`).
 pub struct RedisStore {
-    conn: Conn,
+    conn: std::sync::Arc<Conn>,
+    /// TakeTicket's group commit (see `batch`).
+    takes: batch::Takes,
     readers: Readers,
     key_prefix: String,
     event_retention: usize,
@@ -73,11 +77,12 @@ impl RedisStore {
     /// As [`RedisStore::new`], on a server or a Redis Cluster.
     pub async fn open(target: &Target, key_prefix: &str) -> anyhow::Result<Self> {
         keys::check_key_prefix(key_prefix)?;
-        let conn = Conn::new(target)?;
+        let conn = std::sync::Arc::new(Conn::new(target)?);
         let readers = Readers::new(target);
         tracing::info!(key_prefix, "redis store prepared; it connects on first use");
         Ok(Self {
             conn,
+            takes: batch::Takes::default(),
             readers,
             key_prefix: key_prefix.to_owned(),
             event_retention: DEFAULT_EVENT_RETENTION,

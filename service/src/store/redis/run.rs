@@ -36,12 +36,7 @@ impl RedisStore {
         inv: &ScriptInvocation<'_>,
         step: &Step<'_>,
     ) -> QueueResult<std::vec::IntoIter<Value>> {
-        match reply::outcome(self.eval(inv).await?, step)? {
-            Outcome::Ok(items) => Ok(items),
-            Outcome::Retry(service) => Err(QueueError::Internal(anyhow!(
-                "redis script asked for the facts of service {service} unexpectedly"
-            ))),
-        }
+        applied(self.eval(inv).await?, step)
     }
 
     /// Runs a script that reads service facts for the ticket it finds, passing `guess` first;
@@ -70,8 +65,19 @@ impl RedisStore {
     }
 }
 
+/// The rest of a script's `ok` reply, or the error of its step (for scripts that need no
+/// service facts beyond those they were given).
+pub(super) fn applied(reply: Value, step: &Step<'_>) -> QueueResult<std::vec::IntoIter<Value>> {
+    match reply::outcome(reply, step)? {
+        Outcome::Ok(items) => Ok(items),
+        Outcome::Retry(service) => Err(QueueError::Internal(anyhow!(
+            "redis script asked for the facts of service {service} unexpectedly"
+        ))),
+    }
+}
+
 /// The branch's turn-near thresholds as `lua/lib.lua` reads them: ` <service>=<n> ...`.
-fn near_thresholds(branch: &Branch) -> String {
+pub(super) fn near_thresholds(branch: &Branch) -> String {
     use std::fmt::Write;
     let mut out = String::with_capacity(branch.services.len() * 24);
     for service in &branch.services {

@@ -213,3 +213,56 @@ async fn a_new_day_expires_yesterdays_waiting_tickets_only() {
         .expect("yesterday's ticket");
     assert_eq!(held.ticket.state, TicketState::Serving);
 }
+
+#[tokio::test]
+async fn takes_that_arrive_together_share_script_calls_and_each_gets_its_own_answer() {
+    let f = fixture().await;
+    let now = at(0, 9, 0, 0);
+    let mut keyed = new("b", Normal);
+    keyed.idempotency_key = Some("kiosk-3/7".into());
+    // 60 takes of b (100 a day), 8 of a (5 a day) and the same keyed take twice, all at once.
+    let takes: Vec<NewTicket> = (0..60)
+        .map(|_| new("b", Normal))
+        .chain((0..8).map(|_| new("a", Normal)))
+        .chain([keyed.clone(), keyed])
+        .collect();
+    let before = f.store.takes.calls();
+    let answers = futures::future::join_all(
+        takes
+            .iter()
+            .map(|t| f.store.take_ticket(&f.branch, t, &now)),
+    )
+    .await;
+    let calls = f.store.takes.calls() - before;
+    assert!(calls <= 10, "70 takes at once went in {calls} script calls");
+
+    let mut b_numbers = Vec::new();
+    for issued in &answers[..60] {
+        let view = &issued.as_ref().expect("take of b").view;
+        let seq = view.ticket.id.number.seq();
+        assert_eq!(view.people_ahead, seq - 1, "{}", view.ticket.id);
+        b_numbers.push(seq);
+    }
+    let mut a_numbers = Vec::new();
+    let mut refused = 0;
+    for issued in &answers[60..68] {
+        match issued {
+            Ok(issued) => a_numbers.push(issued.view.ticket.id.number.seq()),
+            Err(QueueError::ResourceExhausted(_)) => refused += 1,
+            Err(other) => panic!("take of a failed: {other:?}"),
+        }
+    }
+    let first = answers[68].as_ref().expect("keyed take");
+    let again = answers[69].as_ref().expect("keyed take again");
+    b_numbers.push(first.view.ticket.id.number.seq());
+    b_numbers.sort_unstable();
+    a_numbers.sort_unstable();
+    assert_eq!(b_numbers, (1..=61).collect::<Vec<_>>());
+    assert_eq!(a_numbers, (1..=5).collect::<Vec<_>>());
+    assert_eq!(refused, 3);
+    assert!(!first.replayed && again.replayed);
+    assert_eq!(again.view.ticket.id, first.view.ticket.id);
+    let services = f.store.services(&f.branch, &now).await.expect("services");
+    let issued: Vec<u32> = services.iter().map(|s| s.issued_today).collect();
+    assert_eq!(issued, [5, 61]);
+}

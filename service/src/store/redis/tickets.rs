@@ -5,9 +5,11 @@ use chrono::DateTime;
 
 use super::RedisStore;
 use super::args::{self, at_ms};
+use super::batch::Take;
 use super::decode::{self, int, next, text};
 use super::keys;
 use super::reply::Step;
+use super::run;
 use super::scripts::SCRIPTS;
 use crate::domain::{
     NewTicket, Now, Phone, ServiceId, Ticket, TicketId, TicketNumber, TicketState, TicketView,
@@ -49,24 +51,32 @@ impl RedisStore {
                 what: "service",
                 name: format!("{}' in branch '{}", new.service, branch.id),
             })?;
-        let mut inv = self.invoke(&SCRIPTS.take, branch);
-        inv.arg(branch.id.as_str())
-            .arg(keys::day(now.day))
-            .arg(service.id.as_str())
-            .arg(&service.prefix)
-            .arg(service.daily_limit)
-            .arg(service.rank(new.priority))
-            .arg(now.ms_of_day)
-            .arg(at_ms(now))
-            .arg(new.priority.as_str())
-            .arg(new.channel.as_str())
-            .arg(new.phone.as_ref().map_or("", Phone::digits))
-            .arg(new.idempotency_key.as_deref().unwrap_or(""));
+        let take = Take {
+            near: run::near_thresholds(branch),
+            args: vec![
+                branch.id.as_str().to_owned(),
+                keys::day(now.day),
+                service.id.as_str().to_owned(),
+                service.prefix.clone(),
+                service.daily_limit.to_string(),
+                service.rank(new.priority).to_string(),
+                now.ms_of_day.to_string(),
+                at_ms(now).to_string(),
+                new.priority.as_str().to_owned(),
+                new.channel.as_str().to_owned(),
+                new.phone.as_ref().map_or("", Phone::digits).to_owned(),
+                new.idempotency_key.clone().unwrap_or_default(),
+            ],
+        };
+        let answer = self
+            .takes
+            .run(&self.conn, self.prefix(branch), self.event_retention, take)
+            .await?;
         let step = Step {
             service: Some(service),
             ..Step::new("issued", &[])
         };
-        let mut items = self.apply(&inv, &step).await?;
+        let mut items = run::applied(answer, &step)?;
         match text(&next(&mut items)?)?.as_str() {
             "replayed" => Ok(Issued {
                 view: decode::view(branch, next(&mut items)?)?,
