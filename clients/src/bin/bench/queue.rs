@@ -108,6 +108,8 @@ struct Measured {
     failures: u64,
     first_error: Option<String>,
     elapsed: Duration,
+    /// Paced calls: how far behind their schedule they were sent.
+    behind: Option<Summary>,
 }
 
 const EMPTY: (&str, &str) = ("empty RPC (Health/Check)", "empty");
@@ -127,6 +129,7 @@ impl Measured {
             failures: 0,
             first_error: None,
             elapsed: Duration::ZERO,
+            behind: None,
         }
     }
 
@@ -311,22 +314,28 @@ where
     let started = Instant::now();
     let count = (rate * duration.as_secs_f64()).floor() as u64;
     let mut handles = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
-    // Each call is started when it is due (spawning them all up front held up the first
-    // ones by the time that took).
+    let mut behind_us = Vec::with_capacity(handles.capacity());
     for n in 0..count {
         let due = started + Duration::from_secs_f64(n as f64 / rate.max(1e-9));
         tokio::time::sleep_until(due.into()).await;
+        // Latency from when the call is sent. tokio's timer wakes on millisecond ticks, so a
+        // call goes out up to a millisecond after it was due even when the generator keeps
+        // up; how far behind its schedule each went is kept apart, so that a generator that
+        // falls behind (and would hide the server's latency) shows there.
+        let sent = Instant::now();
+        behind_us.push(micros(sent.saturating_duration_since(due)));
         let conn = channels[(n as usize) % channels.len()].clone();
         let op = Arc::clone(&op);
         handles.push(tokio::spawn(async move {
-            // Latency from when the call was due, so that a generator falling behind shows.
             match op(conn).await {
-                Ok(()) => (vec![micros(due.elapsed())], 0, None),
+                Ok(()) => (vec![micros(sent.elapsed())], 0, None),
                 Err(status) => (Vec::new(), 1, Some(status.to_string())),
             }
         }));
     }
-    collect(name, handles, started).await
+    let mut measured = collect(name, handles, started).await;
+    measured.behind = Summary::of(behind_us);
+    measured
 }
 
 /// Step `step` of the window cycle (0 CallNext, 1 StartService, 2 CompleteService) at
@@ -508,6 +517,18 @@ fn render(args: &QueueArgs, windows: &[u32], all: &[Measured]) -> String {
         result.push_str(&format!(" {key}_ops={:.0}", m.throughput()));
         if let Some(s) = summary {
             result.push_str(&format!(" {key}_p99_ms={}", ms(s.p99)));
+        }
+    }
+    for m in all {
+        if let Some(behind) = &m.behind {
+            out.push_str(&format!(
+                "{}: sent behind schedule p50 {} ms, p99 {} ms, max {} ms (latency counts from \
+                 sending)\n",
+                m.name,
+                ms(behind.p50),
+                ms(behind.p99),
+                ms(behind.max)
+            ));
         }
     }
     for m in all {
