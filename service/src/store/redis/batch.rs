@@ -20,6 +20,7 @@ use redis::Value;
 use tokio::sync::oneshot;
 
 use super::conn::Conn;
+use super::run;
 use super::scripts::SCRIPTS;
 use crate::error::{QueueError, QueueResult};
 
@@ -83,7 +84,10 @@ impl Takes {
     ) -> QueueResult<Value> {
         let lane = {
             let mut lanes = lock(&self.lanes);
-            Arc::clone(lanes.entry(prefix.clone()).or_default())
+            match lanes.get(&prefix) {
+                Some(lane) => Arc::clone(lane),
+                None => Arc::clone(lanes.entry(prefix.clone()).or_default()),
+            }
         };
         let (answer, answered) = oneshot::channel();
         let start = {
@@ -144,20 +148,18 @@ impl Sender {
 
     async fn send(&self, batch: Vec<Waiting>) {
         let Some(first) = batch.first() else { return };
-        let mut inv = SCRIPTS.take.prepare_invoke();
-        inv.key(&self.prefix)
-            .arg(self.retention)
-            .arg(&first.take.near)
-            .arg(batch.len());
+        let mut inv = run::prepared(
+            &SCRIPTS.take,
+            &self.prefix,
+            self.retention,
+            &first.take.near,
+        );
+        inv.arg(batch.len());
         for waiting in &batch {
             inv.arg(&waiting.take.args);
         }
-        let inv = &inv;
         self.calls.fetch_add(1, Ordering::Relaxed);
-        let result = self
-            .conn
-            .run(|mut con| async move { inv.invoke_async(&mut con).await })
-            .await;
+        let result = run::eval_on(&self.conn, &inv).await;
         match result {
             Ok(Value::Array(answers)) if answers.len() == batch.len() => {
                 for (waiting, answer) in batch.into_iter().zip(answers) {

@@ -7,6 +7,7 @@ use redis::{Script, ScriptInvocation, Value};
 
 use super::RedisStore;
 use super::args;
+use super::conn::Conn;
 use super::reply::{self, Outcome, Step};
 use crate::error::{QueueError, QueueResult};
 use crate::hall::{Branch, Service};
@@ -16,18 +17,17 @@ impl RedisStore {
     /// prefix as `KEYS[1]`, the event retention as `ARGV[1]` and the turn-near thresholds as
     /// `ARGV[2]` (see `lua/lib.lua`).
     pub(super) fn invoke<'s>(&self, script: &'s Script, branch: &Branch) -> ScriptInvocation<'s> {
-        let mut inv = script.prepare_invoke();
-        inv.key(self.prefix(branch))
-            .arg(self.event_retention)
-            .arg(near_thresholds(branch));
-        inv
+        prepared(
+            script,
+            &self.prefix(branch),
+            self.event_retention,
+            &near_thresholds(branch),
+        )
     }
 
     /// Runs a script in one round trip (two or three only the first time Redis sees it).
     pub(super) async fn eval(&self, inv: &ScriptInvocation<'_>) -> QueueResult<Value> {
-        self.conn
-            .run(|mut con| async move { inv.invoke_async(&mut con).await })
-            .await
+        eval_on(&self.conn, inv).await
     }
 
     /// Runs a script and returns the rest of its `ok` reply, or the error of its step.
@@ -63,6 +63,25 @@ impl RedisStore {
             "redis script kept asking for service facts"
         )))
     }
+}
+
+/// An invocation of `script` with what every script takes first (see `RedisStore::invoke`):
+/// the branch prefix `prefix`, the event `retention` and the turn-near thresholds `near`.
+pub(super) fn prepared<'s>(
+    script: &'s Script,
+    prefix: &str,
+    retention: usize,
+    near: &str,
+) -> ScriptInvocation<'s> {
+    let mut inv = script.prepare_invoke();
+    inv.key(prefix).arg(retention).arg(near);
+    inv
+}
+
+/// Runs `inv` on `conn` (see `RedisStore::eval`).
+pub(super) async fn eval_on(conn: &Conn, inv: &ScriptInvocation<'_>) -> QueueResult<Value> {
+    conn.run(|mut con| async move { inv.invoke_async(&mut con).await })
+        .await
 }
 
 /// The rest of a script's `ok` reply, or the error of its step (for scripts that need no
