@@ -4,8 +4,8 @@
 //! with a `writev` of its own. A hall event to a display is a few hundred bytes (the
 //! announcement text), so 10,000 displays cost 10,000 `writev` calls per event.
 //! [`Coalesced`] says it does not support vectored writes, which raises h2's limit to 1 KiB:
-//! those frames are copied and written together, up to 16 KiB per call. Frames over 1 KiB (snapshots, large answers) go
-//! as before; small unary answers were already copied.
+//! those frames are copied and written together, up to 16 KiB per call. Frames over 1 KiB
+//! (snapshots, large answers) go as before; small unary answers were already copied.
 
 use std::io;
 use std::pin::Pin;
