@@ -23,8 +23,10 @@ grpc.health.v1.Health/Check) and of TakeTicket for --service (kiosk, no phone) t
 (2) TakeTicket for --seconds, paced at half the rate (1) reached, for the latency at a
 moderate load; (3) for --seconds rounds, one second each of the empty RPC and of the window
 cycle: one task per --windows window, each repeating CallNext, StartService,
-CompleteService on the tickets (1) and (2) issued. Taking turns, the operations see the
-same machine, so the ratios compare like with like.
+CompleteService on the tickets (1) and (2) issued; (4) the window cycle for --seconds,
+each window starting a cycle on a schedule of its own so that all together make half the
+cycles per second (3) reached. Taking turns, the operations see the same machine, so the
+ratios compare like with like.
 
 Report (stdout): per operation the count, throughput (ops/s), latency p50/p90/p99/max in
 milliseconds and the throughput as a ratio of the empty RPC's; a line `RESULT key=value …`
@@ -119,6 +121,11 @@ const CYCLE: [(&str, &str); 3] = [
     ("StartService", "start"),
     ("CompleteService", "complete"),
 ];
+const CYCLE_HALF: [(&str, &str); 3] = [
+    ("CallNext at half that rate", "call_next_half"),
+    ("StartService at half that rate", "start_half"),
+    ("CompleteService at half that rate", "complete_half"),
+];
 
 impl Measured {
     fn new((name, key): (&'static str, &'static str)) -> Self {
@@ -194,14 +201,28 @@ pub async fn run(args: QueueArgs) -> anyhow::Result<bool> {
     };
     for _ in 0..args.seconds {
         empty.absorb(empty_rpcs(&channels, args.tasks, slice).await);
-        let round = window_cycles(&channels, &args.branch, &windows, slice).await;
+        let round = window_cycles(&channels, &args.branch, &windows, slice, None).await;
         for (total, part) in cycle.iter_mut().zip(round) {
             total.absorb(part);
         }
     }
+    // The windows again at half the cycles per second they reached, each window on its own
+    // schedule (a clerk who takes a moment between citizens), for the latency at a moderate
+    // load.
+    let half_cycles = cycle[0].throughput() / 2.0;
+    let every = Duration::from_secs_f64(windows.len() as f64 / half_cycles.max(1e-9));
+    let cycle_half = window_cycles(&channels, &args.branch, &windows, duration, Some(every)).await;
+    let cycle_half = cycle_half
+        .into_iter()
+        .zip(CYCLE_HALF)
+        .map(|(mut m, (name, key))| {
+            (m.name, m.key) = (name, key);
+            m
+        });
 
     let mut all = vec![empty, take, take_half];
     all.extend(cycle);
+    all.extend(cycle_half);
     println!("{}", render(&args, &windows, &all));
     Ok(all.iter().all(|m| m.failures == 0))
 }
@@ -369,13 +390,16 @@ async fn window_step(
     })
 }
 
-/// One task per window repeating CallNext → StartService → CompleteService for `duration`;
-/// each step is measured on its own. A CallNext that finds nobody waiting ends that window.
+/// One task per window repeating CallNext → StartService → CompleteService for `duration`,
+/// back to back or, with `every`, starting a cycle every `every` (the windows' schedules
+/// spread over it; a late cycle does not delay the next one's due time); each step is
+/// measured on its own, from sending. A CallNext that finds nobody waiting ends that window.
 async fn window_cycles(
     channels: &[Conn],
     branch: &str,
     windows: &[u32],
     duration: Duration,
+    every: Option<Duration>,
 ) -> Vec<Measured> {
     let started = Instant::now();
     let deadline = started + duration;
@@ -383,12 +407,22 @@ async fn window_cycles(
     for (i, &window) in windows.iter().enumerate() {
         let mut client = QueueServiceClient::new(channels[i % channels.len()].clone());
         let branch_id = branch.to_owned();
+        let first = every.map(|every| started + every.mul_f64(i as f64 / windows.len() as f64));
         handles.push(tokio::spawn(async move {
             let mut samples: [Vec<u64>; 3] = Default::default();
             let mut failures = [0u64; 3];
             let mut errors: [Option<String>; 3] = Default::default();
             let mut ran_out = false;
+            let mut cycles = 0u32;
             'cycle: while Instant::now() < deadline {
+                if let (Some(first), Some(every)) = (first, every) {
+                    let due = first + every * cycles;
+                    if due >= deadline {
+                        break;
+                    }
+                    tokio::time::sleep_until(due.into()).await;
+                }
+                cycles += 1;
                 for step in 0..3 {
                     let at = Instant::now();
                     match window_step(&mut client, step, &branch_id, window).await {
@@ -518,6 +552,18 @@ fn render(args: &QueueArgs, windows: &[u32], all: &[Measured]) -> String {
         if let Some(s) = summary {
             result.push_str(&format!(" {key}_p99_ms={}", ms(s.p99)));
         }
+    }
+    let cycle: f64 = all
+        .iter()
+        .filter(|m| CYCLE.iter().any(|(_, key)| *key == m.key))
+        .map(Measured::throughput)
+        .sum();
+    if cycle > 0.0 && empty > 0.0 {
+        out.push_str(&format!(
+            "window cycle, its three operations together: {cycle:.0}/s = {:.2} × the empty RPC\n",
+            cycle / empty
+        ));
+        result.push_str(&format!(" cycle_ops={cycle:.0}"));
     }
     for m in all {
         if let Some(behind) = &m.behind {

@@ -3,8 +3,6 @@
 
 use std::time::Duration;
 
-use redis::ScriptInvocation;
-
 use crate::domain::{CallRule, Now, PriorityClass, ServiceId};
 use crate::hall::{Branch, Service, Window};
 
@@ -14,29 +12,31 @@ pub(super) fn at_ms(now: &Now) -> i64 {
 }
 
 /// The ranks of normal, appointment and green channel tickets in `service`.
-pub(super) fn ranks(inv: &mut ScriptInvocation<'_>, service: &Service) {
+pub(super) fn ranks(args: &mut Vec<String>, service: &Service) {
     for class in [
         PriorityClass::Normal,
         PriorityClass::Appointment,
         PriorityClass::GreenChannel,
     ] {
-        inv.arg(service.rank(class));
+        args.push(service.rank(class).to_string());
     }
 }
 
 /// Service facts as `service_facts` of `lua/lib.lua` reads them: a count, then per service its
 /// id, recall_limit, requeue_offset, requeue_limit and its three ranks.
 pub(super) fn service_facts<'s>(
-    inv: &mut ScriptInvocation<'_>,
+    args: &mut Vec<String>,
     services: impl ExactSizeIterator<Item = &'s Service>,
 ) {
-    inv.arg(services.len());
+    args.push(services.len().to_string());
     for service in services {
-        inv.arg(service.id.as_str())
-            .arg(service.recall_limit)
-            .arg(service.requeue_offset)
-            .arg(service.requeue_limit);
-        ranks(inv, service);
+        args.extend([
+            service.id.as_str().to_owned(),
+            service.recall_limit.to_string(),
+            service.requeue_offset.to_string(),
+            service.requeue_limit.to_string(),
+        ]);
+        ranks(args, service);
     }
 }
 
@@ -72,10 +72,11 @@ pub(super) fn service_or_default(branch: &Branch, id: &ServiceId) -> Service {
 }
 
 /// The call rule as `call.lua` reads it: rule name, ratio priority, ratio normal.
-pub(super) fn rule(inv: &mut ScriptInvocation<'_>, rule: CallRule) {
-    match rule {
-        CallRule::StrictOrder => inv.arg("strict_order").arg(0).arg(0),
-        CallRule::OldestFirst => inv.arg("oldest_first").arg(0).arg(0),
-        CallRule::Ratio { priority, normal } => inv.arg("ratio").arg(priority).arg(normal),
+pub(super) fn rule(args: &mut Vec<String>, rule: CallRule) {
+    let (name, priority, normal) = match rule {
+        CallRule::StrictOrder => ("strict_order", 0, 0),
+        CallRule::OldestFirst => ("oldest_first", 0, 0),
+        CallRule::Ratio { priority, normal } => ("ratio", priority, normal),
     };
+    args.extend([name.to_owned(), priority.to_string(), normal.to_string()]);
 }

@@ -5,11 +5,12 @@ use super::*;
 
 fn waiting(near: &str) -> (Waiting, oneshot::Receiver<QueueResult<Value>>) {
     let (answer, answered) = oneshot::channel();
-    let take = Take {
+    let op = Op {
         near: near.to_owned(),
+        kind: Kind::Take,
         args: Vec::new(),
     };
-    (Waiting { take, answer }, answered)
+    (Waiting { op, answer }, answered)
 }
 
 #[test]
@@ -18,21 +19,21 @@ fn a_batch_takes_the_first_waiting_and_those_after_it_with_the_same_thresholds()
     let batch = next_batch(&mut queue);
     assert_eq!(batch.len(), 2);
     assert_eq!(queue.len(), 2);
-    assert_eq!(queue[0].take.near, "b");
+    assert_eq!(queue[0].op.near, "b");
     let batch = next_batch(&mut queue);
     assert_eq!(batch.len(), 1);
-    assert_eq!(batch[0].take.near, "b");
+    assert_eq!(batch[0].op.near, "b");
 }
 
 #[test]
-fn a_batch_holds_at_most_max_batch_takes() {
+fn a_batch_holds_at_most_max_batch_steps() {
     let mut queue: Vec<Waiting> = (0..MAX_BATCH + 5).map(|_| waiting("a").0).collect();
     assert_eq!(next_batch(&mut queue).len(), MAX_BATCH);
     assert_eq!(queue.len(), 5);
 }
 
 #[test]
-fn a_failed_call_answers_every_take_with_the_same_kind_of_error() {
+fn a_failed_call_answers_every_step_with_the_same_kind_of_error() {
     let (first, mut first_answer) = waiting("a");
     let (second, mut second_answer) = waiting("a");
     answer_all(

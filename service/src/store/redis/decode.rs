@@ -115,8 +115,8 @@ fn field(value: &Value) -> QueueResult<Cow<'_, str>> {
     }
 }
 
-/// The fields of a ticket hash that make a `Ticket`, read in one pass over the flat HGETALL
-/// reply without copying; an empty value counts as missing.
+/// The fields of a ticket hash that make a `Ticket`, read in one pass over its names and
+/// values without copying; an empty value counts as missing.
 #[derive(Default)]
 struct Fields<'a> {
     id: Option<Cow<'a, str>>,
@@ -136,30 +136,53 @@ struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
+    /// From the flat HGETALL reply: names and values, one element each.
     fn read(flat: &'a [Value]) -> QueueResult<Self> {
+        let pairs = flat.chunks_exact(2).map(|pair| match &pair[0] {
+            Value::BulkString(name) => Ok((name.as_slice(), field(&pair[1])?)),
+            other => Err(bad(format!("field name {other:?}"))),
+        });
+        Self::of(pairs)
+    }
+
+    /// From the packed form `view_of` of `lua/lib.lua` answers: names and values joined by
+    /// NUL into one string.
+    fn unpack(packed: &'a [u8]) -> QueueResult<Self> {
+        let mut parts = packed.split(|&b| b == 0);
+        let pairs = std::iter::from_fn(move || {
+            let name = parts.next()?;
+            Some(match parts.next() {
+                Some(value) => std::str::from_utf8(value)
+                    .map(|v| (name, Cow::Borrowed(v)))
+                    .map_err(|_| bad("not utf-8")),
+                None => Err(bad("packed ticket has a name without a value")),
+            })
+        });
+        Self::of(pairs)
+    }
+
+    fn of(pairs: impl Iterator<Item = QueueResult<(&'a [u8], Cow<'a, str>)>>) -> QueueResult<Self> {
         let mut f = Self::default();
-        for pair in flat.chunks_exact(2) {
-            let slot = match &pair[0] {
-                Value::BulkString(name) => match name.as_slice() {
-                    b"id" => &mut f.id,
-                    b"service" => &mut f.service,
-                    b"original_service" => &mut f.original_service,
-                    b"state" => &mut f.state,
-                    b"priority" => &mut f.priority,
-                    b"channel" => &mut f.channel,
-                    b"phone" => &mut f.phone,
-                    b"window" => &mut f.window,
-                    b"recall_count" => &mut f.recall_count,
-                    b"requeue_count" => &mut f.requeue_count,
-                    b"issued_at" => &mut f.issued_at,
-                    b"called_at" => &mut f.called_at,
-                    b"started_at" => &mut f.started_at,
-                    b"ended_at" => &mut f.ended_at,
-                    _ => continue,
-                },
-                other => return Err(bad(format!("field name {other:?}"))),
+        for pair in pairs {
+            let (name, value) = pair?;
+            let slot = match name {
+                b"id" => &mut f.id,
+                b"service" => &mut f.service,
+                b"original_service" => &mut f.original_service,
+                b"state" => &mut f.state,
+                b"priority" => &mut f.priority,
+                b"channel" => &mut f.channel,
+                b"phone" => &mut f.phone,
+                b"window" => &mut f.window,
+                b"recall_count" => &mut f.recall_count,
+                b"requeue_count" => &mut f.requeue_count,
+                b"issued_at" => &mut f.issued_at,
+                b"called_at" => &mut f.called_at,
+                b"started_at" => &mut f.started_at,
+                b"ended_at" => &mut f.ended_at,
+                _ => continue,
             };
-            *slot = Some(field(&pair[1])?).filter(|v| !v.is_empty());
+            *slot = Some(value).filter(|v| !v.is_empty());
         }
         Ok(f)
     }
@@ -199,10 +222,16 @@ fn number(name: &str, value: &Option<Cow<'_, str>>) -> QueueResult<u32> {
     })
 }
 
-/// A ticket from its hash.
+/// A ticket from its hash: the flat HGETALL reply, or the packed string of `view_of`.
 pub(super) fn ticket(value: Value) -> QueueResult<Ticket> {
-    let flat = array(value)?;
-    let f = Fields::read(&flat)?;
+    let hash = match value {
+        Value::BulkString(packed) => Ok(packed),
+        other => array(other).map(Err)?,
+    };
+    let f = match &hash {
+        Ok(packed) => Fields::unpack(packed)?,
+        Err(flat) => Fields::read(flat)?,
+    };
     let service = |name: &str| ServiceId::parse("service", name).ok();
     Ok(Ticket {
         id: parsed("id", &f.id, |v| TicketId::parse(v).ok())?,

@@ -177,3 +177,31 @@ fn numbers_that_lua_answered_read_as_fields() {
     ]);
     assert_eq!(ticket(value).expect("ticket").recall_count, 2);
 }
+
+#[test]
+fn a_packed_ticket_decodes_as_its_hash_does() {
+    let Value::Array(flat) = called_ticket() else {
+        unreachable!()
+    };
+    let mut packed = Vec::new();
+    for (i, value) in flat.iter().enumerate() {
+        if i > 0 {
+            packed.push(0);
+        }
+        let Value::BulkString(bytes) = value else {
+            unreachable!()
+        };
+        packed.extend_from_slice(bytes);
+    }
+    let from_hash = ticket(called_ticket()).expect("hash");
+    assert_eq!(
+        ticket(Value::BulkString(packed.clone())).expect("packed"),
+        from_hash
+    );
+    // A name without its value is a bug of ours, and INTERNAL.
+    packed.extend_from_slice(b"\0state");
+    assert!(matches!(
+        ticket(Value::BulkString(packed)),
+        Err(QueueError::Internal(_))
+    ));
+}

@@ -54,11 +54,12 @@ use windows::Call;
 
 /// The Redis store. Cheap to share behind an `Arc`; one multiplexed connection serves all
 /// calls but the blocking reads of `wait_events`, which take connections of their own. The
-/// takes of a branch that arrive together share script calls (`batch`).
+/// takes, calls and window steps of a branch that arrive together share script calls
+/// (`batch`).
 pub struct RedisStore {
     conn: std::sync::Arc<Conn>,
-    /// TakeTicket's group commit (see `batch`).
-    takes: batch::Takes,
+    /// The group commit of takes, calls and window steps (see `batch`).
+    lanes: batch::Lanes,
     readers: Readers,
     key_prefix: String,
     event_retention: usize,
@@ -82,7 +83,7 @@ impl RedisStore {
         tracing::info!(key_prefix, "redis store prepared; it connects on first use");
         Ok(Self {
             conn,
-            takes: batch::Takes::default(),
+            lanes: batch::Lanes::default(),
             readers,
             key_prefix: key_prefix.to_owned(),
             event_retention: DEFAULT_EVENT_RETENTION,

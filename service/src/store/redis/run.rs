@@ -7,6 +7,7 @@ use redis::{Script, ScriptInvocation, Value};
 
 use super::RedisStore;
 use super::args;
+use super::batch::{Kind, Op};
 use super::conn::Conn;
 use super::reply::{self, Outcome, Step};
 use crate::error::{QueueError, QueueResult};
@@ -39,20 +40,49 @@ impl RedisStore {
         applied(self.eval(inv).await?, step)
     }
 
-    /// Runs a script that reads service facts for the ticket it finds, passing `guess` first;
-    /// when the ticket's service was not among them the script changes nothing and names the
-    /// service, and it runs again with that service's facts.
-    pub(super) async fn apply_with_facts<'s>(
+    /// Runs one take, call or window step of `branch` (see `batch`): the script's answer for
+    /// it, alone or with the steps of the branch that arrive beside it.
+    pub(super) async fn run_step(
         &self,
         branch: &Branch,
+        kind: Kind,
+        args: Vec<String>,
+    ) -> QueueResult<Value> {
+        let op = Op {
+            near: near_thresholds(branch),
+            kind,
+            args,
+        };
+        let prefix = self.prefix(branch);
+        self.lanes
+            .run(&self.conn, prefix, self.event_retention, op)
+            .await
+    }
+
+    /// Runs a step that reads service facts for the ticket it finds (the arguments `build`
+    /// makes, by `via`), passing `guess` first; when the ticket's service was not among them
+    /// the script changes nothing and names the service, and the step runs again with that
+    /// service's facts.
+    pub(super) async fn apply_with_facts(
+        &self,
+        branch: &Branch,
+        via: Via<'_>,
         guess: Vec<Service>,
-        build: impl Fn(&[Service]) -> ScriptInvocation<'s>,
+        build: impl Fn(&[Service]) -> Vec<String>,
         step: &Step<'_>,
     ) -> QueueResult<std::vec::IntoIter<Value>> {
         let mut facts = guess;
         for _ in 0..3 {
-            let inv = build(&facts);
-            match reply::outcome(self.eval(&inv).await?, step)? {
+            let args = build(&facts);
+            let answer = match via {
+                Via::Lane(kind) => self.run_step(branch, kind, args).await?,
+                Via::Script(script) => {
+                    let mut inv = self.invoke(script, branch);
+                    inv.arg(args);
+                    self.eval(&inv).await?
+                }
+            };
+            match reply::outcome(answer, step)? {
                 Outcome::Ok(items) => return Ok(items),
                 Outcome::Retry(service) => {
                     facts = vec![args::service_or_default(branch, &service)];
@@ -63,6 +93,13 @@ impl RedisStore {
             "redis script kept asking for service facts"
         )))
     }
+}
+
+/// How a step runs: through its branch's lane (`batch`) or as a script of its own.
+#[derive(Clone, Copy)]
+pub(super) enum Via<'s> {
+    Lane(Kind),
+    Script(&'s Script),
 }
 
 /// An invocation of `script` with what every script takes first (see `RedisStore::invoke`):

@@ -226,14 +226,14 @@ async fn takes_that_arrive_together_share_script_calls_and_each_gets_its_own_ans
         .chain((0..8).map(|_| new("a", Normal)))
         .chain([keyed.clone(), keyed])
         .collect();
-    let before = f.store.takes.calls();
+    let before = f.store.lanes.calls();
     let answers = futures::future::join_all(
         takes
             .iter()
             .map(|t| f.store.take_ticket(&f.branch, t, &now)),
     )
     .await;
-    let calls = f.store.takes.calls() - before;
+    let calls = f.store.lanes.calls() - before;
     assert!(calls <= 10, "70 takes at once went in {calls} script calls");
 
     let mut b_numbers = Vec::new();

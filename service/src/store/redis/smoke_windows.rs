@@ -233,3 +233,73 @@ async fn an_unreachable_redis_answers_unavailable_and_ping_fails() {
     ));
     assert!(started.elapsed() < Duration::from_secs(3));
 }
+
+#[tokio::test]
+async fn calls_steps_and_takes_that_arrive_together_share_script_calls_and_each_gets_its_own_answer()
+ {
+    let f = fixture().await;
+    let b = &f.branch;
+    let now = at(0, 9, 0, 0);
+    for _ in 0..10 {
+        f.take("b", Normal, &now).await;
+    }
+    for n in [1, 2, 3, 4] {
+        f.open(n).await;
+    }
+    let numbers = |views: &[TicketView]| {
+        let mut n: Vec<String> = views
+            .iter()
+            .map(|v| v.ticket.id.number.to_string())
+            .collect();
+        n.sort();
+        n
+    };
+
+    // Three windows that serve b call at once, window 3 (a only) finds nobody, and 20 takes
+    // of b arrive behind them.
+    let before = f.store.lanes.calls();
+    let calls = futures::future::join_all([1, 2, 4, 3].map(|n| f.store.call_next(b, win(n), &now)));
+    let takes = futures::future::join_all((0..20).map(|_| f.take("b", Normal, &now)));
+    let (calls, takes) = futures::join!(calls, takes);
+    let sent = f.store.lanes.calls() - before;
+    assert!(sent <= 6, "24 steps at once went in {sent} script calls");
+    let mut calls = calls.into_iter().map(|c| c.expect("call"));
+    let called: Vec<TicketView> = calls.by_ref().take(3).flatten().collect();
+    assert_eq!(numbers(&called), ["B001", "B002", "B003"]);
+    assert!(called.iter().all(|v| v.ticket.state == TicketState::Called));
+    assert!(calls.next().expect("call at 3").is_none());
+    for view in &takes {
+        // B011..B030, each behind the seven left of the first ten and those taken before it.
+        assert_eq!(view.people_ahead, view.ticket.id.number.seq() - 4);
+    }
+
+    // The three start, and a start at window 3 (holding nothing) fails alone beside them.
+    let later = at(0, 9, 5, 0);
+    let mut starts =
+        futures::future::join_all([1, 2, 3, 4].map(|n| f.store.start_service(b, win(n), &later)))
+            .await;
+    precondition(starts.remove(2).expect_err("empty"), "holds no ticket");
+    let started: Vec<TicketView> = starts.into_iter().map(|s| s.expect("start")).collect();
+    assert_eq!(numbers(&started), ["B001", "B002", "B003"]);
+    assert!(
+        started
+            .iter()
+            .all(|v| v.ticket.state == TicketState::Serving)
+    );
+
+    let done_at = at(0, 9, 9, 0);
+    let done =
+        futures::future::join_all([1, 2, 4].map(|n| f.store.complete_service(b, win(n), &done_at)))
+            .await;
+    for view in &done {
+        assert_eq!(
+            view.as_ref().expect("complete").ticket.state,
+            TicketState::Done
+        );
+    }
+    let windows = f.store.windows(b).await.expect("windows");
+    assert!(windows.iter().all(|w| w.current.is_none()));
+    let services = f.store.services(b, &done_at).await.expect("services");
+    assert_eq!(services[1].waiting, 27);
+    assert_eq!(services[1].issued_today, 30);
+}

@@ -5,11 +5,11 @@ use chrono::DateTime;
 
 use super::RedisStore;
 use super::args::{self, at_ms};
-use super::batch::Take;
+use super::batch::Kind;
 use super::decode::{self, int, next, text};
 use super::keys;
 use super::reply::Step;
-use super::run;
+use super::run::{self, Via};
 use super::scripts::SCRIPTS;
 use crate::domain::{
     NewTicket, Now, Phone, ServiceId, Ticket, TicketId, TicketNumber, TicketState, TicketView,
@@ -51,27 +51,21 @@ impl RedisStore {
                 what: "service",
                 name: format!("{}' in branch '{}", new.service, branch.id),
             })?;
-        let take = Take {
-            near: run::near_thresholds(branch),
-            args: vec![
-                branch.id.as_str().to_owned(),
-                keys::day(now.day),
-                service.id.as_str().to_owned(),
-                service.prefix.clone(),
-                service.daily_limit.to_string(),
-                service.rank(new.priority).to_string(),
-                now.ms_of_day.to_string(),
-                at_ms(now).to_string(),
-                new.priority.as_str().to_owned(),
-                new.channel.as_str().to_owned(),
-                new.phone.as_ref().map_or("", Phone::digits).to_owned(),
-                new.idempotency_key.clone().unwrap_or_default(),
-            ],
-        };
-        let answer = self
-            .takes
-            .run(&self.conn, self.prefix(branch), self.event_retention, take)
-            .await?;
+        let args = vec![
+            branch.id.as_str().to_owned(),
+            keys::day(now.day),
+            service.id.as_str().to_owned(),
+            service.prefix.clone(),
+            service.daily_limit.to_string(),
+            service.rank(new.priority).to_string(),
+            now.ms_of_day.to_string(),
+            at_ms(now).to_string(),
+            new.priority.as_str().to_owned(),
+            new.channel.as_str().to_owned(),
+            new.phone.as_ref().map_or("", Phone::digits).to_owned(),
+            new.idempotency_key.clone().unwrap_or_default(),
+        ];
+        let answer = self.run_step(branch, Kind::Take, args).await?;
         let step = Step {
             service: Some(service),
             ..Step::new("issued", &[])
@@ -148,19 +142,23 @@ impl RedisStore {
             .cloned()
             .collect();
         let build = |facts: &[Service]| {
-            let mut inv = self.invoke(&SCRIPTS.requeue, branch);
-            inv.arg(id.to_string())
-                .arg(keys::day(now.day))
-                .arg(now.ms_of_day)
-                .arg(at_ms(now));
-            args::service_facts(&mut inv, facts.iter());
-            inv
+            let mut args = vec![
+                id.to_string(),
+                keys::day(now.day),
+                now.ms_of_day.to_string(),
+                at_ms(now).to_string(),
+            ];
+            args::service_facts(&mut args, facts.iter());
+            args
         };
         let step = Step {
             today: Some(now.day),
             ..Step::new("requeued", &[TicketState::NoShow, TicketState::Called])
         };
-        let mut items = self.apply_with_facts(branch, guess, build, &step).await?;
+        let via = Via::Script(&SCRIPTS.requeue);
+        let mut items = self
+            .apply_with_facts(branch, via, guess, build, &step)
+            .await?;
         decode::view(branch, next(&mut items)?)
     }
 

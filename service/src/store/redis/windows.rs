@@ -1,14 +1,17 @@
 //! The steps that start from a window: read windows and services, open/pause/close, call,
-//! the steps on the held ticket, and transfer. Each builds one script invocation from the
-//! call and the layout.
+//! the steps on the held ticket, and transfer. Each builds one script invocation (calls and
+//! the steps on the held ticket: one step of `lua/steps.lua`, see `batch`) from the call and
+//! the layout.
 
 use redis::Value;
 
 use super::RedisStore;
 use super::args::{self, at_ms};
+use super::batch::Kind;
 use super::decode::{self, next};
 use super::keys;
 use super::reply::Step;
+use super::run::{self, Via};
 use super::scripts::SCRIPTS;
 use crate::domain::{Now, ServiceId, TicketId, TicketView, WindowCommand, WindowNo, WindowStatus};
 use crate::error::{QueueError, QueueResult};
@@ -92,27 +95,27 @@ impl RedisStore {
         now: &Now,
     ) -> QueueResult<Option<TicketView>> {
         let layout = layout_window(branch, window)?;
-        let mut inv = self.invoke(&SCRIPTS.call, branch);
         let mode = match call {
             Call::Next => "next",
             Call::Ticket(_) => "ticket",
         };
-        inv.arg(mode)
-            .arg(window.get())
-            .arg(keys::day(now.day))
-            .arg(at_ms(now));
+        let mut args = vec![
+            mode.to_owned(),
+            window.get().to_string(),
+            keys::day(now.day),
+            at_ms(now).to_string(),
+        ];
         match call {
             Call::Next => {
-                args::rule(&mut inv, layout.rule);
+                args::rule(&mut args, layout.rule);
                 for service in args::window_services(branch, layout) {
-                    inv.arg(service.id.as_str()).arg(service.normal_rank());
+                    args.push(service.id.as_str().to_owned());
+                    args.push(service.normal_rank().to_string());
                 }
             }
             Call::Ticket(id) => {
-                inv.arg(id.to_string());
-                for service in &layout.services {
-                    inv.arg(service.as_str());
-                }
+                args.push(id.to_string());
+                args.extend(layout.services.iter().map(|s| s.as_str().to_owned()));
             }
         }
         let step = Step {
@@ -120,7 +123,8 @@ impl RedisStore {
             today: Some(now.day),
             ..Step::new("called", &[crate::domain::TicketState::Waiting])
         };
-        let mut items = self.apply(&inv, &step).await?;
+        let answer = self.run_step(branch, Kind::Call, args).await?;
+        let mut items = run::applied(answer, &step)?;
         items
             .next()
             .map(|value: Value| decode::view(branch, value))
@@ -149,16 +153,20 @@ impl RedisStore {
             Vec::new()
         };
         let build = |facts: &[Service]| {
-            let mut inv = self.invoke(&SCRIPTS.step, branch);
             let remind = name == "recall" && self.remind_on_recall;
-            inv.arg(name)
-                .arg(window.get())
-                .arg(at_ms(now))
-                .arg(if remind { "1" } else { "0" });
-            args::service_facts(&mut inv, facts.iter());
-            inv
+            let mut args = vec![
+                name.to_owned(),
+                window.get().to_string(),
+                at_ms(now).to_string(),
+                if remind { "1" } else { "0" }.to_owned(),
+            ];
+            args::service_facts(&mut args, facts.iter());
+            args
         };
-        let mut items = self.apply_with_facts(branch, guess, build, &step).await?;
+        let via = Via::Lane(Kind::Step);
+        let mut items = self
+            .apply_with_facts(branch, via, guess, build, &step)
+            .await?;
         decode::view(branch, next(&mut items)?)
     }
 
@@ -172,12 +180,15 @@ impl RedisStore {
     ) -> QueueResult<TicketView> {
         layout_window(branch, window)?;
         let service = args::service_or_default(branch, target);
+        let mut ranks = Vec::new();
+        args::ranks(&mut ranks, &service);
         let mut inv = self.invoke(&SCRIPTS.transfer, branch);
         inv.arg(window.get())
             .arg(target.as_str())
-            .arg(if to_front { "1" } else { "0" });
-        args::ranks(&mut inv, &service);
-        inv.arg(keys::day(now.day)).arg(at_ms(now));
+            .arg(if to_front { "1" } else { "0" })
+            .arg(ranks)
+            .arg(keys::day(now.day))
+            .arg(at_ms(now));
         use crate::domain::TicketState::{Called, Serving};
         let step = Step {
             window: Some(window),

@@ -8,8 +8,8 @@ local RANK_SPAN = 1e11
 
 -- ARGV[1] of every script is the event retention: about how many entries the branch's event
 -- stream keeps (see emit.lua), ARGV[2] the turn-near thresholds. The script's own arguments
--- follow them; the local `ARGV` below holds only those, so every helper and script body reads
--- them from index 1.
+-- follow them; the local `ARGV` below holds only those, so every script body reads them from
+-- index 1 (each step of steps.lua gets a table of its own arguments, read the same way).
 local RETENTION = tonumber(ARGV[1])
 -- ARGV[2] is the branch's turn-near thresholds, ' <service>=<n> <service>=<n> ...' (see
 -- reminders.lua); `near_of` finds a service's when a step needs it.
@@ -105,7 +105,9 @@ end
 
 -- A ticket as every call returns it: {fields, people ahead, average ms or '', open windows},
 -- from its fields `t` as they are now (`flat`: the same as HGETALL read them, when unchanged)
--- and, when the step knows it, the service's average.
+-- and, when the step knows it, the service's average. The fields go as one string, names and
+-- values joined by NUL (no field holds one): Redis and the store pay per element of a reply,
+-- and a ticket has some thirty.
 local function view_of(t, flat, ahead, avg)
   if not flat then
     flat = {}
@@ -115,7 +117,7 @@ local function view_of(t, flat, ahead, avg)
     end
   end
   avg = avg or redis.call('HGET', k_svc(t.service), 'avg') or ''
-  return {flat, ahead, avg, open_windows()}
+  return {table.concat(flat, '\0'), ahead, avg, open_windows()}
 end
 
 -- The view of the ticket `id`, read from Redis.
@@ -148,22 +150,22 @@ local function service_row(day, svc)
   }
 end
 
--- Service facts from the layout, passed as ARGV from index `first`: a count, then per service
--- its id, recall_limit, requeue_offset, requeue_limit and the ranks of normal, appointment
--- and green_channel tickets. nil when `wanted` is not among them.
-local function service_facts(first, wanted)
-  local count = tonumber(ARGV[first])
+-- Service facts from the layout, passed in a script's arguments `args` from index `first`: a
+-- count, then per service its id, recall_limit, requeue_offset, requeue_limit and the ranks
+-- of normal, appointment and green_channel tickets. nil when `wanted` is not among them.
+local function service_facts(args, first, wanted)
+  local count = tonumber(args[first])
   for i = 0, count - 1 do
     local b = first + 1 + i * 7
-    if ARGV[b] == wanted then
+    if args[b] == wanted then
       return {
-        recall_limit = tonumber(ARGV[b + 1]),
-        requeue_offset = tonumber(ARGV[b + 2]),
-        requeue_limit = tonumber(ARGV[b + 3]),
+        recall_limit = tonumber(args[b + 1]),
+        requeue_offset = tonumber(args[b + 2]),
+        requeue_limit = tonumber(args[b + 3]),
         rank = {
-          normal = tonumber(ARGV[b + 4]),
-          appointment = tonumber(ARGV[b + 5]),
-          green_channel = tonumber(ARGV[b + 6]),
+          normal = tonumber(args[b + 4]),
+          appointment = tonumber(args[b + 5]),
+          green_channel = tonumber(args[b + 6]),
         },
       }
     end

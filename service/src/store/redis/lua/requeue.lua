@@ -6,7 +6,7 @@
 local id, today, ms, at = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local t = load(id)
 if not t then return fail('not_found', id) end
-local facts = service_facts(5, t.service)
+local facts = service_facts(ARGV, 5, t.service)
 if not facts then return {'retry', t.service} end
 if t.day ~= today then return fail('other_day', t.number, t.day) end
 if t.state ~= 'NO_SHOW' and t.state ~= 'CALLED' then

@@ -1,14 +1,9 @@
--- take_ticket, for one take or several of one branch at once (the store sends the takes that
--- arrive while earlier ones are on their way together, see batch.rs). ARGV: the number of
--- takes, then for each twelve arguments: branch, day (yyyymmdd), service, prefix,
--- daily_limit, rank of the priority class, ms_of_day, at (ms), priority, channel, phone
--- ('' = none), idempotency key ('' = none). Replies one answer per take, in order:
--- {'ok', 'new', seq, people ahead, average ms or '', open windows} for a ticket issued now
--- (its fields are what the caller passed, see tickets.rs), {'ok', 'replayed', view} for the
--- ticket of a known idempotency key, or {'err', 'daily_limit'}; a take that fails in the
--- script answers {'err', 'script', message} and leaves the others as they are. Each take is
--- applied as if it had come alone, in order: a later one sees what an earlier one wrote.
--- Events: a QueueChanged of the service per take issued.
+-- take_ticket. ARGV: branch, day (yyyymmdd), service, prefix, daily_limit, rank of the
+-- priority class, ms_of_day, at (ms), priority, channel, phone ('' = none), idempotency key
+-- ('' = none). Replies {'ok', 'new', seq, people ahead, average ms or '', open windows} for a
+-- ticket issued now (its fields are what the caller passed, see tickets.rs), {'ok',
+-- 'replayed', view} for the ticket of a known idempotency key, or {'err', 'daily_limit'}.
+-- Events: a QueueChanged of the service.
 local function take(ARGV)
   local branch, day, svc, prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
   local limit, rank, ms, at = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
@@ -50,15 +45,3 @@ local function take(ARGV)
   remind_near(day, svc, ahead)
   return {'ok', 'new', seq, ahead, redis.call('HGET', k_svc(svc), 'avg') or '', open_windows()}
 end
-
-local ARGS_PER_TAKE = 12
-local answers = {}
-for i = 0, tonumber(ARGV[1]) - 1 do
-  local first = 2 + i * ARGS_PER_TAKE
-  local ok, answer = pcall(take, {unpack(ARGV, first, first + ARGS_PER_TAKE - 1)})
-  if not ok then
-    answer = {'err', 'script', type(answer) == 'table' and answer.err or tostring(answer)}
-  end
-  answers[i + 1] = answer
-end
-return answers
