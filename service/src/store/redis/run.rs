@@ -46,12 +46,12 @@ impl RedisStore {
         &self,
         branch: &Branch,
         kind: Kind,
-        args: Vec<String>,
+        argv: Vec<String>,
     ) -> QueueResult<Value> {
         let op = Op {
             near: near_thresholds(branch),
             kind,
-            args,
+            args: argv,
         };
         let prefix = self.prefix(branch);
         self.lanes
@@ -73,12 +73,12 @@ impl RedisStore {
     ) -> QueueResult<std::vec::IntoIter<Value>> {
         let mut facts = guess;
         for _ in 0..3 {
-            let args = build(&facts);
+            let argv = build(&facts);
             let answer = match via {
-                Via::Lane(kind) => self.run_step(branch, kind, args).await?,
+                Via::Lane(kind) => self.run_step(branch, kind, argv).await?,
                 Via::Script(script) => {
                     let mut inv = self.invoke(script, branch);
-                    inv.arg(args);
+                    inv.arg(argv);
                     self.eval(&inv).await?
                 }
             };

@@ -51,7 +51,7 @@ impl RedisStore {
                 what: "service",
                 name: format!("{}' in branch '{}", new.service, branch.id),
             })?;
-        let args = vec![
+        let argv = vec![
             branch.id.as_str().to_owned(),
             keys::day(now.day),
             service.id.as_str().to_owned(),
@@ -65,7 +65,7 @@ impl RedisStore {
             new.phone.as_ref().map_or("", Phone::digits).to_owned(),
             new.idempotency_key.clone().unwrap_or_default(),
         ];
-        let answer = self.run_step(branch, Kind::Take, args).await?;
+        let answer = self.run_step(branch, Kind::Take, argv).await?;
         let step = Step {
             service: Some(service),
             ..Step::new("issued", &[])
@@ -142,14 +142,14 @@ impl RedisStore {
             .cloned()
             .collect();
         let build = |facts: &[Service]| {
-            let mut args = vec![
+            let mut argv = vec![
                 id.to_string(),
                 keys::day(now.day),
                 now.ms_of_day.to_string(),
                 at_ms(now).to_string(),
             ];
-            args::service_facts(&mut args, facts.iter());
-            args
+            args::service_facts(&mut argv, facts.iter());
+            argv
         };
         let step = Step {
             today: Some(now.day),

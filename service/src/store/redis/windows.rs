@@ -99,7 +99,7 @@ impl RedisStore {
             Call::Next => "next",
             Call::Ticket(_) => "ticket",
         };
-        let mut args = vec![
+        let mut argv = vec![
             mode.to_owned(),
             window.get().to_string(),
             keys::day(now.day),
@@ -107,15 +107,15 @@ impl RedisStore {
         ];
         match call {
             Call::Next => {
-                args::rule(&mut args, layout.rule);
+                args::rule(&mut argv, layout.rule);
                 for service in args::window_services(branch, layout) {
-                    args.push(service.id.as_str().to_owned());
-                    args.push(service.normal_rank().to_string());
+                    argv.push(service.id.as_str().to_owned());
+                    argv.push(service.normal_rank().to_string());
                 }
             }
             Call::Ticket(id) => {
-                args.push(id.to_string());
-                args.extend(layout.services.iter().map(|s| s.as_str().to_owned()));
+                argv.push(id.to_string());
+                argv.extend(layout.services.iter().map(|s| s.as_str().to_owned()));
             }
         }
         let step = Step {
@@ -123,7 +123,7 @@ impl RedisStore {
             today: Some(now.day),
             ..Step::new("called", &[crate::domain::TicketState::Waiting])
         };
-        let answer = self.run_step(branch, Kind::Call, args).await?;
+        let answer = self.run_step(branch, Kind::Call, argv).await?;
         let mut items = run::applied(answer, &step)?;
         items
             .next()
@@ -154,14 +154,14 @@ impl RedisStore {
         };
         let build = |facts: &[Service]| {
             let remind = name == "recall" && self.remind_on_recall;
-            let mut args = vec![
+            let mut argv = vec![
                 name.to_owned(),
                 window.get().to_string(),
                 at_ms(now).to_string(),
                 if remind { "1" } else { "0" }.to_owned(),
             ];
-            args::service_facts(&mut args, facts.iter());
-            args
+            args::service_facts(&mut argv, facts.iter());
+            argv
         };
         let via = Via::Lane(Kind::Step);
         let mut items = self
