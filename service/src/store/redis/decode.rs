@@ -1,8 +1,6 @@
 //! Script replies into domain values, in one place. A reply that does not read is a bug of
 //! ours and INTERNAL; its message never holds a phone number.
 
-use std::borrow::Cow;
-
 use anyhow::anyhow;
 use chrono::{DateTime, Utc};
 use redis::Value;
@@ -102,69 +100,36 @@ pub(super) fn open_serving(branch: &Branch, service: &ServiceId, open: &OpenWind
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// A field's value as the reply holds it, borrowed unless Lua answered a number.
-fn field(value: &Value) -> QueueResult<Cow<'_, str>> {
-    match value {
-        Value::BulkString(bytes) => std::str::from_utf8(bytes)
-            .map(Cow::Borrowed)
-            .map_err(|_| bad("not utf-8")),
-        Value::SimpleString(s) => Ok(Cow::Borrowed(s)),
-        Value::Int(n) => Ok(Cow::Owned(n.to_string())),
-        Value::Nil => Ok(Cow::Borrowed("")),
-        other => Err(bad(format!("expected text, got {other:?}"))),
-    }
-}
-
 /// The fields of a ticket hash that make a `Ticket`, read in one pass over its names and
 /// values without copying; an empty value counts as missing.
 #[derive(Default)]
 struct Fields<'a> {
-    id: Option<Cow<'a, str>>,
-    service: Option<Cow<'a, str>>,
-    original_service: Option<Cow<'a, str>>,
-    state: Option<Cow<'a, str>>,
-    priority: Option<Cow<'a, str>>,
-    channel: Option<Cow<'a, str>>,
-    phone: Option<Cow<'a, str>>,
-    window: Option<Cow<'a, str>>,
-    recall_count: Option<Cow<'a, str>>,
-    requeue_count: Option<Cow<'a, str>>,
-    issued_at: Option<Cow<'a, str>>,
-    called_at: Option<Cow<'a, str>>,
-    started_at: Option<Cow<'a, str>>,
-    ended_at: Option<Cow<'a, str>>,
+    id: Option<&'a str>,
+    service: Option<&'a str>,
+    original_service: Option<&'a str>,
+    state: Option<&'a str>,
+    priority: Option<&'a str>,
+    channel: Option<&'a str>,
+    phone: Option<&'a str>,
+    window: Option<&'a str>,
+    recall_count: Option<&'a str>,
+    requeue_count: Option<&'a str>,
+    issued_at: Option<&'a str>,
+    called_at: Option<&'a str>,
+    started_at: Option<&'a str>,
+    ended_at: Option<&'a str>,
 }
 
 impl<'a> Fields<'a> {
-    /// From the flat HGETALL reply: names and values, one element each.
-    fn read(flat: &'a [Value]) -> QueueResult<Self> {
-        let pairs = flat.chunks_exact(2).map(|pair| match &pair[0] {
-            Value::BulkString(name) => Ok((name.as_slice(), field(&pair[1])?)),
-            other => Err(bad(format!("field name {other:?}"))),
-        });
-        Self::of(pairs)
-    }
-
-    /// From the packed form `view_of` of `lua/lib.lua` answers: names and values joined by
-    /// NUL into one string.
+    /// From the packed form every script answers (`packed` of `lua/lib.lua`): the hash's
+    /// names and values joined by NUL into one string.
     fn unpack(packed: &'a [u8]) -> QueueResult<Self> {
-        let mut parts = packed.split(|&b| b == 0);
-        let pairs = std::iter::from_fn(move || {
-            let name = parts.next()?;
-            Some(match parts.next() {
-                Some(value) => std::str::from_utf8(value)
-                    .map(|v| (name, Cow::Borrowed(v)))
-                    .map_err(|_| bad("not utf-8")),
-                None => Err(bad("packed ticket has a name without a value")),
-            })
-        });
-        Self::of(pairs)
-    }
-
-    fn of(pairs: impl Iterator<Item = QueueResult<(&'a [u8], Cow<'a, str>)>>) -> QueueResult<Self> {
         let mut f = Self::default();
-        for pair in pairs {
-            let (name, value) = pair?;
+        let mut parts = packed.split(|&b| b == 0);
+        while let Some(name) = parts.next() {
+            let value = parts
+                .next()
+                .ok_or_else(|| bad("packed ticket has a name without a value"))?;
             let slot = match name {
                 b"id" => &mut f.id,
                 b"service" => &mut f.service,
@@ -182,30 +147,28 @@ impl<'a> Fields<'a> {
                 b"ended_at" => &mut f.ended_at,
                 _ => continue,
             };
+            let value = std::str::from_utf8(value).map_err(|_| bad("not utf-8"))?;
             *slot = Some(value).filter(|v| !v.is_empty());
         }
         Ok(f)
     }
 }
 
-fn get<'v>(name: &str, value: &'v Option<Cow<'_, str>>) -> QueueResult<&'v str> {
-    value
-        .as_deref()
-        .ok_or_else(|| bad(format!("ticket hash lacks field {name}")))
+fn get<'v>(name: &str, value: Option<&'v str>) -> QueueResult<&'v str> {
+    value.ok_or_else(|| bad(format!("ticket hash lacks field {name}")))
 }
 
 fn parsed<T>(
     name: &str,
-    value: &Option<Cow<'_, str>>,
+    value: Option<&str>,
     parse: impl FnOnce(&str) -> Option<T>,
 ) -> QueueResult<T> {
     let value = get(name, value)?;
     parse(value).ok_or_else(|| bad(format!("ticket field {name} holds {value:?}")))
 }
 
-fn instant(name: &str, value: &Option<Cow<'_, str>>) -> QueueResult<Option<DateTime<Utc>>> {
+fn instant(name: &str, value: Option<&str>) -> QueueResult<Option<DateTime<Utc>>> {
     value
-        .as_deref()
         .map(|v| {
             v.parse::<i64>()
                 .ok()
@@ -215,51 +178,47 @@ fn instant(name: &str, value: &Option<Cow<'_, str>>) -> QueueResult<Option<DateT
         .transpose()
 }
 
-fn number(name: &str, value: &Option<Cow<'_, str>>) -> QueueResult<u32> {
-    value.as_deref().map_or(Ok(0), |v| {
+fn number(name: &str, value: Option<&str>) -> QueueResult<u32> {
+    value.map_or(Ok(0), |v| {
         v.parse()
             .map_err(|_| bad(format!("ticket field {name} holds {v:?}")))
     })
 }
 
-/// A ticket from its hash: the flat HGETALL reply, or the packed string of `view_of`.
+/// A ticket from its hash's fields, packed (see `Fields::unpack`).
 pub(super) fn ticket(value: Value) -> QueueResult<Ticket> {
-    let hash = match value {
-        Value::BulkString(packed) => Ok(packed),
-        other => array(other).map(Err)?,
+    let Value::BulkString(packed) = value else {
+        return Err(bad(format!("expected a packed ticket, got {value:?}")));
     };
-    let f = match &hash {
-        Ok(packed) => Fields::unpack(packed)?,
-        Err(flat) => Fields::read(flat)?,
-    };
+    let f = Fields::unpack(&packed)?;
     let service = |name: &str| ServiceId::parse("service", name).ok();
     Ok(Ticket {
-        id: parsed("id", &f.id, |v| TicketId::parse(v).ok())?,
-        service: parsed("service", &f.service, service)?,
-        original_service: f.original_service.as_deref().and_then(service),
-        state: parsed("state", &f.state, TicketState::parse)?,
-        priority: parsed("priority", &f.priority, PriorityClass::parse)?,
-        channel: parsed("channel", &f.channel, Channel::parse)?,
-        phone: match f.phone.as_deref() {
+        id: parsed("id", f.id, |v| TicketId::parse(v).ok())?,
+        service: parsed("service", f.service, service)?,
+        original_service: f.original_service.and_then(service),
+        state: parsed("state", f.state, TicketState::parse)?,
+        priority: parsed("priority", f.priority, PriorityClass::parse)?,
+        channel: parsed("channel", f.channel, Channel::parse)?,
+        phone: match f.phone {
             // The value stays out of the message: phone numbers are never logged.
             Some(v) => Some(Phone::parse("phone", v).map_err(|_| bad("ticket field phone"))?),
             None => None,
         },
         window: match f.window {
-            Some(_) => Some(parsed("window", &f.window, |v| {
+            Some(_) => Some(parsed("window", f.window, |v| {
                 v.parse()
                     .ok()
                     .and_then(|n| WindowNo::parse("window", n).ok())
             })?),
             None => None,
         },
-        recall_count: number("recall_count", &f.recall_count)?,
-        requeue_count: number("requeue_count", &f.requeue_count)?,
-        issued_at: instant("issued_at", &f.issued_at)?
+        recall_count: number("recall_count", f.recall_count)?,
+        requeue_count: number("requeue_count", f.requeue_count)?,
+        issued_at: instant("issued_at", f.issued_at)?
             .ok_or_else(|| bad("ticket hash lacks field issued_at"))?,
-        called_at: instant("called_at", &f.called_at)?,
-        started_at: instant("started_at", &f.started_at)?,
-        ended_at: instant("ended_at", &f.ended_at)?,
+        called_at: instant("called_at", f.called_at)?,
+        started_at: instant("started_at", f.started_at)?,
+        ended_at: instant("ended_at", f.ended_at)?,
     })
 }
 
@@ -296,7 +255,7 @@ pub(super) fn window(number: WindowNo, value: Value) -> QueueResult<WindowStatus
     let reason = text(&next(&mut items)?)?;
     let current = next(&mut items)?;
     let current = match &current {
-        Value::Array(fields) if fields.is_empty() => None,
+        Value::BulkString(fields) if fields.is_empty() => None,
         _ => Some(ticket(current)?),
     };
     Ok(WindowStatus {

@@ -52,6 +52,11 @@ end
 
 local function fail(kind, ...) return {'err', kind, ...} end
 
+-- A ticket's fields as every reply carries them: the names and values of its hash (`flat`, as
+-- HGETALL reads them) joined by NUL into one string (no field holds one). Redis and the store
+-- pay per element of a reply, and a ticket has some thirty.
+local function packed(flat) return table.concat(flat, '\0') end
+
 -- The ticket hash as a table of fields and as the flat HGETALL reply, or nil when it was
 -- never issued.
 local function load(id)
@@ -105,9 +110,7 @@ end
 
 -- A ticket as every call returns it: {fields, people ahead, average ms or '', open windows},
 -- from its fields `t` as they are now (`flat`: the same as HGETALL read them, when unchanged)
--- and, when the step knows it, the service's average. The fields go as one string, names and
--- values joined by NUL (no field holds one): Redis and the store pay per element of a reply,
--- and a ticket has some thirty.
+-- and, when the step knows it, the service's average; the fields packed (see `packed`).
 local function view_of(t, flat, ahead, avg)
   if not flat then
     flat = {}
@@ -117,7 +120,7 @@ local function view_of(t, flat, ahead, avg)
     end
   end
   avg = avg or redis.call('HGET', k_svc(t.service), 'avg') or ''
-  return {table.concat(flat, '\0'), ahead, avg, open_windows()}
+  return {packed(flat), ahead, avg, open_windows()}
 end
 
 -- The view of the ticket `id`, read from Redis.
@@ -132,11 +135,12 @@ local function view(id)
   return view_of(t, flat, ahead)
 end
 
--- A window as `windows` and `set_window` return it: {state, pause reason, held ticket fields}.
+-- A window as `windows` and `set_window` return it: {state, pause reason, the held ticket's
+-- fields packed (see `packed`) or '' when it holds none}.
 local function window_view(no)
   local w = redis.call('HMGET', k_win(no), 'state', 'reason', 'current')
-  local current = {}
-  if w[3] then current = redis.call('HGETALL', k_ticket(w[3])) end
+  local current = ''
+  if w[3] then current = packed(redis.call('HGETALL', k_ticket(w[3]))) end
   return {w[1] or 'CLOSED', w[2] or '', current}
 end
 

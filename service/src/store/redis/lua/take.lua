@@ -3,7 +3,7 @@
 -- ('' = none). Replies {'ok', 'new', seq, people ahead, average ms or '', open windows} for a
 -- ticket issued now (its fields are what the caller passed, see tickets.rs), {'ok',
 -- 'replayed', view} for the ticket of a known idempotency key, or {'err', 'daily_limit'}.
--- Events: a QueueChanged of the service.
+-- Events: a QueueChanged of the service, unless replayed.
 local function take(ARGV)
   local branch, day, svc, prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
   local limit, rank, ms, at = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
