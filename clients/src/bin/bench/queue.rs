@@ -201,7 +201,7 @@ pub async fn run(args: QueueArgs) -> anyhow::Result<bool> {
     };
     for _ in 0..args.seconds {
         empty.absorb(empty_rpcs(&channels, args.tasks, slice).await);
-        let round = window_cycles(&channels, &args.branch, &windows, slice, None).await;
+        let round = window_cycles(CYCLE, &channels, &args.branch, &windows, slice, None).await;
         for (total, part) in cycle.iter_mut().zip(round) {
             total.absorb(part);
         }
@@ -211,14 +211,15 @@ pub async fn run(args: QueueArgs) -> anyhow::Result<bool> {
     // load.
     let half_cycles = cycle[0].throughput() / 2.0;
     let every = Duration::from_secs_f64(windows.len() as f64 / half_cycles.max(1e-9));
-    let cycle_half = window_cycles(&channels, &args.branch, &windows, duration, Some(every)).await;
-    let cycle_half = cycle_half
-        .into_iter()
-        .zip(CYCLE_HALF)
-        .map(|(mut m, (name, key))| {
-            (m.name, m.key) = (name, key);
-            m
-        });
+    let cycle_half = window_cycles(
+        CYCLE_HALF,
+        &channels,
+        &args.branch,
+        &windows,
+        duration,
+        Some(every),
+    )
+    .await;
 
     let mut all = vec![empty, take, take_half];
     all.extend(cycle);
@@ -390,11 +391,13 @@ async fn window_step(
     })
 }
 
-/// One task per window repeating CallNext → StartService → CompleteService for `duration`,
-/// back to back or, with `every`, starting a cycle every `every` (the windows' schedules
-/// spread over it; a late cycle does not delay the next one's due time); each step is
-/// measured on its own, from sending. A CallNext that finds nobody waiting ends that window.
+/// One task per window repeating CallNext → StartService → CompleteService (measured under
+/// `names`) for `duration`, back to back or, with `every`, starting a cycle every `every`
+/// (the windows' schedules spread over it; a late cycle does not delay the next one's due
+/// time); each step is measured on its own, from sending. A CallNext that finds nobody
+/// waiting ends that window.
 async fn window_cycles(
+    names: [(&'static str, &'static str); 3],
     channels: &[Conn],
     branch: &str,
     windows: &[u32],
@@ -443,7 +446,7 @@ async fn window_cycles(
             (samples, failures, errors, ran_out)
         }));
     }
-    let mut merged = CYCLE.map(Measured::new);
+    let mut merged = names.map(Measured::new);
     let mut ran_out = 0;
     for handle in handles {
         if let Ok((samples, failures, errors, out)) = handle.await {
