@@ -15,6 +15,7 @@ use queuecall_tests::{TestDatabase, shanghai};
 
 queuecall_tests::on_both_engines!(
     recording_twice_or_out_of_order_keeps_one_row_per_leg_with_its_real_end,
+    one_write_of_many_entries_keeps_each_legs_latest_end,
     statistics_by_service_match_the_hand_computed_figures,
     statistics_by_window_match_the_hand_computed_figures,
     statistics_by_hour_match_the_hand_computed_figures,
@@ -450,6 +451,52 @@ async fn recording_twice_or_out_of_order_keeps_one_row_per_leg_with_its_real_end
     assert_eq!(record(&db, std::slice::from_ref(&real)).await?, 1);
     let legs = queuecall::records::history::legs_of(&db, &fresh).await?;
     assert_eq!(legs, vec![real]);
+    db.close().await;
+    Ok(())
+}
+
+/// A drain writes its entries in statements of many rows: a leg twice in one write (its
+/// no-show and, after a requeue, its real end, in either order, and the same entry again)
+/// keeps its real end, and a write of more entries than one statement holds keeps them all.
+async fn one_write_of_many_entries_keeps_each_legs_latest_end(
+    database: TestDatabase,
+) -> anyhow::Result<()> {
+    let db = database.migrated().await?;
+    let (entries, superseded) = fixture();
+    let a6 = |e: &&HistoryEntry| e.ticket.number.to_string() == "A006";
+    let done = entries.iter().find(a6).expect("A006").clone();
+    let on = |number: &str, e: &HistoryEntry| HistoryEntry {
+        ticket: ticket(27, number),
+        ..e.clone()
+    };
+    let batch = vec![
+        on("A097", &superseded),
+        on("A097", &done),
+        on("A098", &done),
+        on("A098", &superseded),
+        on("A098", &done),
+    ];
+    assert_eq!(record(&db, &batch).await?, 2, "one row per leg");
+    for number in ["A097", "A098"] {
+        let legs = queuecall::records::history::legs_of(&db, &ticket(27, number)).await?;
+        assert_eq!(legs, vec![on(number, &done)], "{number} keeps its real end");
+    }
+
+    let many: Vec<HistoryEntry> = (0..250)
+        .map(|n| on(&format!("C{:03}", n + 1), &entries[n % entries.len()]))
+        .collect();
+    assert_eq!(record(&db, &many).await?, 250);
+    assert_eq!(
+        record(&db, &many).await?,
+        0,
+        "the same entries again change nothing"
+    );
+    let branch = queuecall::domain::BranchId::parse("branch", BRANCH)?;
+    let stored = entries_between(&db, &branch, day(1), day(30)).await?;
+    let mut expected = vec![on("A097", &done), on("A098", &done)];
+    expected.extend(many);
+    expected.sort_by_key(|e| (e.ticket.to_string(), e.leg));
+    assert_eq!(stored, expected, "every field of every row round-trips");
     db.close().await;
     Ok(())
 }

@@ -10,7 +10,7 @@ use sqlx::sqlite::SqliteRow;
 pub(super) trait Engine {
     /// The SQL that turns text parameter `$n` into a value of `sql_type` (`DATE`,
     /// `TIMESTAMPTZ`); SQLite keeps the text.
-    fn cast(&self, n: u8, sql_type: &str) -> String;
+    fn cast(&self, n: usize, sql_type: &str) -> String;
 
     /// The SQL that reads instant column `column` as RFC 3339 UTC text.
     fn instant(&self, column: &str) -> String;
@@ -32,7 +32,7 @@ pub(super) fn day(date: NaiveDate) -> String {
 }
 
 impl Engine for sqlx::PgPool {
-    fn cast(&self, n: u8, sql_type: &str) -> String {
+    fn cast(&self, n: usize, sql_type: &str) -> String {
         format!("CAST(${n} AS {sql_type})")
     }
 
@@ -44,7 +44,7 @@ impl Engine for sqlx::PgPool {
 }
 
 impl Engine for sqlx::SqlitePool {
-    fn cast(&self, n: u8, _sql_type: &str) -> String {
+    fn cast(&self, n: usize, _sql_type: &str) -> String {
         format!("${n}")
     }
 

@@ -10,62 +10,138 @@ use crate::domain::{BranchId, Channel, PriorityClass, ServiceId, TicketId, Windo
 use crate::records::Db;
 use crate::store::{HistoryEntry, Outcome};
 
+/// Rows per INSERT statement: 16 parameters each, far under either engine's limit (SQLite
+/// 32,766, PostgreSQL 65,535); a drain of a busy hall's second then costs a handful of
+/// statements instead of a round trip to the database (for SQLite: to its worker thread and
+/// back) per row.
+const ROWS_PER_INSERT: usize = 100;
+
+/// Parameters of one row of the insert.
+const COLUMNS: usize = 16;
+
 /// Writes `entries` in one transaction. A row already there for `(ticket, leg)` is replaced
 /// only by an entry with a higher `requeue_count` (a requeued no-show that ended again), so
 /// writing an entry twice, or an older one after a newer, changes nothing: several replicas
-/// may write the same entries concurrently. Returns how many rows were inserted or replaced.
+/// may write the same entries concurrently. Entries of the same leg within `entries` count
+/// the same way: the one with the highest `requeue_count` (the first of equals) is written.
+/// Returns how many rows were inserted or replaced.
 pub async fn record(db: &Db, entries: &[HistoryEntry]) -> anyhow::Result<u64> {
+    let entries = latest_per_leg(entries);
     if entries.is_empty() {
         return Ok(0);
     }
     with_pool!(db, pool => async {
-        let sql = format!(
-            "INSERT INTO ticket_history (ticket_id, leg, branch_id, local_date, service_id, \
-             number, priority, channel, outcome, window_no, entered_at, called_at, started_at, \
-             ended_at, recall_count, requeue_count) \
-             VALUES ($1, $2, $3, {}, $5, $6, $7, $8, $9, $10, {}, {}, {}, {}, $15, $16) \
-             ON CONFLICT (ticket_id, leg) DO UPDATE SET \
-             service_id = excluded.service_id, outcome = excluded.outcome, \
-             window_no = excluded.window_no, entered_at = excluded.entered_at, \
-             called_at = excluded.called_at, started_at = excluded.started_at, \
-             ended_at = excluded.ended_at, recall_count = excluded.recall_count, \
-             requeue_count = excluded.requeue_count \
-             WHERE ticket_history.requeue_count < excluded.requeue_count",
-            pool.cast(4, "DATE"),
-            pool.cast(11, "TIMESTAMPTZ"),
-            pool.cast(12, "TIMESTAMPTZ"),
-            pool.cast(13, "TIMESTAMPTZ"),
-            pool.cast(14, "TIMESTAMPTZ"),
-        );
         let mut tx = pool.begin().await.context("beginning the history write")?;
         let mut written = 0;
-        for e in entries {
-            written += sqlx::query(AssertSqlSafe(sql.as_str()))
-                .bind(e.ticket.to_string())
-                .bind(i64::from(e.leg))
-                .bind(e.ticket.branch.as_str())
-                .bind(day(e.ticket.day))
-                .bind(e.service.as_str())
-                .bind(e.ticket.number.to_string())
-                .bind(e.priority.as_str())
-                .bind(e.channel.as_str())
-                .bind(e.outcome.as_str())
-                .bind(e.window.map(|w| i64::from(w.get())))
-                .bind(instant_text(e.entered_at))
-                .bind(e.called_at.map(instant_text))
-                .bind(e.started_at.map(instant_text))
-                .bind(instant_text(e.ended_at))
-                .bind(i64::from(e.recall_count))
-                .bind(i64::from(e.requeue_count))
+        for chunk in entries.chunks(ROWS_PER_INSERT) {
+            let sql = insert_sql(pool, chunk.len());
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for e in chunk {
+                query = query
+                    .bind(e.ticket.to_string())
+                    .bind(i64::from(e.leg))
+                    .bind(e.ticket.branch.as_str())
+                    .bind(day(e.ticket.day))
+                    .bind(e.service.as_str())
+                    .bind(e.ticket.number.to_string())
+                    .bind(e.priority.as_str())
+                    .bind(e.channel.as_str())
+                    .bind(e.outcome.as_str())
+                    .bind(e.window.map(|w| i64::from(w.get())))
+                    .bind(instant_text(e.entered_at))
+                    .bind(e.called_at.map(instant_text))
+                    .bind(e.started_at.map(instant_text))
+                    .bind(instant_text(e.ended_at))
+                    .bind(i64::from(e.recall_count))
+                    .bind(i64::from(e.requeue_count));
+            }
+            let first = &chunk[0];
+            written += query
                 .execute(&mut *tx)
                 .await
-                .with_context(|| format!("writing the history of {} leg {}", e.ticket, e.leg))?
+                .with_context(|| {
+                    format!(
+                        "writing the history of {} entries from {} leg {}",
+                        chunk.len(),
+                        first.ticket,
+                        first.leg
+                    )
+                })?
                 .rows_affected();
         }
         tx.commit().await.context("committing the history write")?;
         Ok(written)
     }
     .await)
+}
+
+/// One entry per `(ticket, leg)`, in their first order: the one with the highest
+/// `requeue_count`, the first of equals (what writing them one by one would leave, and what
+/// one statement needs: PostgreSQL refuses to update a row twice in one INSERT).
+fn latest_per_leg(entries: &[HistoryEntry]) -> Vec<&HistoryEntry> {
+    let mut at: std::collections::HashMap<(&TicketId, u32), usize> =
+        std::collections::HashMap::with_capacity(entries.len());
+    let mut kept: Vec<&HistoryEntry> = Vec::with_capacity(entries.len());
+    for e in entries {
+        match at.entry((&e.ticket, e.leg)) {
+            std::collections::hash_map::Entry::Occupied(slot) => {
+                let earlier = &mut kept[*slot.get()];
+                if e.requeue_count > earlier.requeue_count {
+                    *earlier = e;
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(kept.len());
+                kept.push(e);
+            }
+        }
+    }
+    kept
+}
+
+/// The INSERT of `rows` entries (parameters `$1`..`$16` for the first, `$17`.. for the next).
+fn insert_sql(pool: &impl Engine, rows: usize) -> String {
+    use std::fmt::Write;
+    let mut sql = String::from(
+        "INSERT INTO ticket_history (ticket_id, leg, branch_id, local_date, service_id, \
+         number, priority, channel, outcome, window_no, entered_at, called_at, started_at, \
+         ended_at, recall_count, requeue_count) VALUES ",
+    );
+    for row in 0..rows {
+        let n = |column: usize| row * COLUMNS + column;
+        let p = |column: usize| format!("${}", n(column));
+        let _ = write!(
+            sql,
+            "{}({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+            if row == 0 { "" } else { ", " },
+            p(1),
+            p(2),
+            p(3),
+            pool.cast(n(4), "DATE"),
+            p(5),
+            p(6),
+            p(7),
+            p(8),
+            p(9),
+            p(10),
+            pool.cast(n(11), "TIMESTAMPTZ"),
+            pool.cast(n(12), "TIMESTAMPTZ"),
+            pool.cast(n(13), "TIMESTAMPTZ"),
+            pool.cast(n(14), "TIMESTAMPTZ"),
+            p(15),
+            p(16),
+        );
+    }
+    sql.push_str(
+        " ON CONFLICT (ticket_id, leg) DO UPDATE SET \
+         service_id = excluded.service_id, outcome = excluded.outcome, \
+         window_no = excluded.window_no, entered_at = excluded.entered_at, \
+         called_at = excluded.called_at, started_at = excluded.started_at, \
+         ended_at = excluded.ended_at, recall_count = excluded.recall_count, \
+         requeue_count = excluded.requeue_count \
+         WHERE ticket_history.requeue_count < excluded.requeue_count",
+    );
+    sql
 }
 
 /// The columns of an entry, instants as RFC 3339 text on both engines.
