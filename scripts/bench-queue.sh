@@ -44,10 +44,20 @@ source scripts/bench/lib.sh
 prefix="qcbench-$$"
 cleanups+=("redis-cli -u '$redis_url' --scan --pattern '$prefix:*' | xargs -r -n 500 redis-cli -u '$redis_url' DEL >/dev/null")
 
+# The Redis server's process id when it runs on this machine (for its CPU time per operation).
+redis_pid() {
+    local pid
+    pid=$(redis-cli -u "$redis_url" INFO server 2>/dev/null | tr -d '\r' | awk -F: '/^process_id:/ {print $2}')
+    if [[ -n "$pid" && "$(cat "/proc/$pid/comm" 2>/dev/null)" == redis-server* ]]; then
+        echo "--redis-pid $pid"
+    fi
+}
+
+# run_bench [EXTRA ARGS]: the queue bench against the service started last.
 run_bench() {
     "$bin/queuecall-bench" queue --server "http://127.0.0.1:$grpc_port" --token "$token" \
         --branch bench-centre --service general --windows 1-40 \
-        --tasks "$tasks" --connections 8 --seconds "$seconds"
+        --tasks "$tasks" --connections 8 --seconds "$seconds" --server-pid "$server_pid" "$@"
 }
 
 machine_line
@@ -70,7 +80,8 @@ sleep 0.3
 sleep 0.3
 kill "$monitor" 2>/dev/null || true
 wait "$monitor" 2>/dev/null || true
-run_bench | tee "$scratch/redis.out"
+# shellcheck disable=SC2046 # redis_pid prints nothing or two words
+run_bench $(redis_pid) | tee "$scratch/redis.out"
 stop_service
 
 echo

@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod booking;
+pub mod cpu;
 pub mod day;
 pub mod displays;
 pub mod memory;

@@ -14,6 +14,7 @@ use queuecall_client::pb::queue_service_client::QueueServiceClient;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_client::HealthClient;
 
+use super::cpu::{Probe, Usage};
 use super::stats::Summary;
 
 pub const QUEUE_HELP: &str = "\
@@ -57,6 +58,13 @@ pub struct QueueArgs {
     /// How long each phase runs.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     pub seconds: u64,
+    /// The server's process id, when it runs on this machine: its CPU time per operation is
+    /// reported (from /proc).
+    #[arg(long)]
+    pub server_pid: Option<u32>,
+    /// The Redis server's process id, when it runs on this machine: the same for Redis.
+    #[arg(long)]
+    pub redis_pid: Option<u32>,
 }
 
 impl QueueArgs {
@@ -112,6 +120,8 @@ struct Measured {
     elapsed: Duration,
     /// Paced calls: how far behind their schedule they were sent.
     behind: Option<Summary>,
+    /// The CPU time spent while it ran (for the window cycle: on the first of its three).
+    cpu: Option<Usage>,
 }
 
 const EMPTY: (&str, &str) = ("empty RPC (Health/Check)", "empty");
@@ -137,6 +147,7 @@ impl Measured {
             first_error: None,
             elapsed: Duration::ZERO,
             behind: None,
+            cpu: None,
         }
     }
 
@@ -148,6 +159,9 @@ impl Measured {
             self.first_error = part.first_error;
         }
         self.elapsed += part.elapsed;
+        if let Some(cpu) = part.cpu {
+            self.cpu.get_or_insert_with(Usage::default).add(&cpu);
+        }
     }
 
     fn throughput(&self) -> f64 {
@@ -158,6 +172,7 @@ impl Measured {
 /// Runs the phases and prints the report; true when no call failed.
 pub async fn run(args: QueueArgs) -> anyhow::Result<bool> {
     let windows = args.window_numbers()?;
+    let probe = Probe::new(args.server_pid, args.redis_pid);
     let channels = connect(&args.on.target()?, args.connections).await?;
     let duration = Duration::from_secs(args.seconds);
     prepare_windows(&channels[0], &args, &windows).await?;
@@ -178,30 +193,38 @@ pub async fn run(args: QueueArgs) -> anyhow::Result<bool> {
     let (mut empty, mut take) = (Measured::new(EMPTY), Measured::new(TAKE));
     let mut cycle = CYCLE.map(Measured::new);
     for _ in 0..args.seconds {
-        empty.absorb(empty_rpcs(&channels, args.tasks, slice).await);
+        empty.absorb(watched(&probe, empty_rpcs(&channels, args.tasks, slice)).await);
         let request = take_request.clone();
         take.absorb(
-            closed_loop(TAKE, &channels, args.tasks, slice, move |c| {
-                take_ticket(c, request.clone())
-            })
+            watched(
+                &probe,
+                closed_loop(TAKE, &channels, args.tasks, slice, move |c| {
+                    take_ticket(c, request.clone())
+                }),
+            )
             .await,
         );
     }
     let half_rate = take.throughput() / 2.0;
     let take_half = {
         let request = take_request.clone();
-        paced(
-            ("TakeTicket at half that rate", "take_half"),
-            &channels,
-            half_rate,
-            duration,
-            move |c| take_ticket(c, request.clone()),
+        watched(
+            &probe,
+            paced(
+                ("TakeTicket at half that rate", "take_half"),
+                &channels,
+                half_rate,
+                duration,
+                move |c| take_ticket(c, request.clone()),
+            ),
         )
         .await
     };
     for _ in 0..args.seconds {
-        empty.absorb(empty_rpcs(&channels, args.tasks, slice).await);
-        let round = window_cycles(CYCLE, &channels, &args.branch, &windows, slice, None).await;
+        empty.absorb(watched(&probe, empty_rpcs(&channels, args.tasks, slice)).await);
+        let before = probe.as_ref().and_then(Probe::read);
+        let mut round = window_cycles(CYCLE, &channels, &args.branch, &windows, slice, None).await;
+        round[0].cpu = probe.as_ref().and_then(|p| p.since(before));
         for (total, part) in cycle.iter_mut().zip(round) {
             total.absorb(part);
         }
@@ -211,7 +234,8 @@ pub async fn run(args: QueueArgs) -> anyhow::Result<bool> {
     // load.
     let half_cycles = cycle[0].throughput() / 2.0;
     let every = Duration::from_secs_f64(windows.len() as f64 / half_cycles.max(1e-9));
-    let cycle_half = window_cycles(
+    let before = probe.as_ref().and_then(Probe::read);
+    let mut cycle_half = window_cycles(
         CYCLE_HALF,
         &channels,
         &args.branch,
@@ -220,12 +244,21 @@ pub async fn run(args: QueueArgs) -> anyhow::Result<bool> {
         Some(every),
     )
     .await;
+    cycle_half[0].cpu = probe.as_ref().and_then(|p| p.since(before));
 
     let mut all = vec![empty, take, take_half];
     all.extend(cycle);
     all.extend(cycle_half);
     println!("{}", render(&args, &windows, &all));
     Ok(all.iter().all(|m| m.failures == 0))
+}
+
+/// `phase` with the CPU time spent while it ran (when `probe` reads `/proc`).
+async fn watched(probe: &Option<Probe>, phase: impl Future<Output = Measured>) -> Measured {
+    let before = probe.as_ref().and_then(Probe::read);
+    let mut measured = phase.await;
+    measured.cpu = probe.as_ref().and_then(|p| p.since(before));
+    measured
 }
 
 /// `tasks` tasks calling the empty RPC back to back for `duration`.
@@ -580,6 +613,7 @@ fn render(args: &QueueArgs, windows: &[u32], all: &[Measured]) -> String {
             ));
         }
     }
+    out.push_str(&cpu_lines(all, &mut result));
     for m in all {
         if let Some(error) = &m.first_error {
             out.push_str(&format!("{}: first failure: {error}\n", m.name));
@@ -587,5 +621,40 @@ fn render(args: &QueueArgs, windows: &[u32], all: &[Measured]) -> String {
     }
     out.push('\n');
     out.push_str(&result);
+    out
+}
+
+/// Where the CPU went while each operation ran (operations measured with a probe): per
+/// process its share and CPU time per operation, and the CPUs left idle; the window cycle's
+/// time counts against all three of its operations. Adds `<key>_idle_pct` to `result`.
+fn cpu_lines(all: &[Measured], result: &mut String) -> String {
+    let mut out = String::new();
+    for (i, m) in all.iter().enumerate() {
+        let Some(cpu) = &m.cpu else { continue };
+        let first_of_cycle = [(CYCLE[0].1, "cycle"), (CYCLE_HALF[0].1, "cycle_half")]
+            .into_iter()
+            .find(|(first, _)| *first == m.key);
+        let (name, key, ops) = match first_of_cycle {
+            Some((_, key)) => {
+                let three = all[i..].iter().take(3);
+                let ops = three.map(|m| m.latencies_us.len() as u64).sum();
+                let name = if key == "cycle" {
+                    "window cycle (its three operations)"
+                } else {
+                    "window cycle at half that rate"
+                };
+                (name, key, ops)
+            }
+            None => (m.name, m.key, m.latencies_us.len() as u64),
+        };
+        if out.is_empty() {
+            let cores = std::thread::available_parallelism().map_or(0, usize::from);
+            out.push_str(&format!(
+                "CPU while each ran ({cores} cores; 100 % = one core busy throughout):\n"
+            ));
+        }
+        out.push_str(&format!("  {name}: {}\n", cpu.line(ops)));
+        result.push_str(&format!(" {key}_idle_pct={:.0}", cpu.idle_pct()));
+    }
     out
 }
