@@ -32,14 +32,31 @@ pub struct Usage {
 }
 
 impl Probe {
-    /// The generator itself, the server (`server`) and Redis (`redis`) when given; `None` off
-    /// Linux, where `/proc` does not tell.
-    pub fn new(server: Option<u32>, redis: Option<u32>) -> Option<Self> {
-        let mut procs = vec![("generator", std::process::id())];
-        procs.extend(server.map(|pid| ("server", pid)));
-        procs.extend(redis.map(|pid| ("Redis", pid)));
-        let probe = Self { procs };
-        probe.read().map(|_| probe)
+    /// The generator itself, the server (`server`) and Redis (`redis`) when given; `None`
+    /// where `/proc` does not tell (off Linux) and no process id was given; an error naming
+    /// the flag when a given process cannot be read.
+    pub fn new(server: Option<u32>, redis: Option<u32>) -> anyhow::Result<Option<Self>> {
+        let own = ("generator", std::process::id());
+        let probe = Self { procs: vec![own] };
+        if probe.read().is_none() {
+            if server.is_some() || redis.is_some() {
+                anyhow::bail!("--server-pid/--redis-pid: /proc cannot be read here");
+            }
+            return Ok(None);
+        }
+        let mut procs = vec![own];
+        for (flag, name, pid) in [
+            ("--server-pid", "server", server),
+            ("--redis-pid", "Redis", redis),
+        ] {
+            if let Some(pid) = pid {
+                if process_ns(pid).is_none() {
+                    anyhow::bail!("{flag} {pid}: no such process in /proc");
+                }
+                procs.push((name, pid));
+            }
+        }
+        Ok(Some(Self { procs }))
     }
 
     /// The CPU time of every watched process and the CPUs' idle time now; `None` when
@@ -186,7 +203,9 @@ mod tests {
 
     #[test]
     fn the_generator_reads_its_own_cpu_time_going_up() {
-        let probe = Probe::new(None, None).expect("/proc is readable on Linux");
+        let probe = Probe::new(None, None)
+            .expect("no process id to check")
+            .expect("/proc is readable on Linux");
         let before = probe.read();
         let mut x = 0u64;
         for i in 0..5_000_000u64 {
@@ -197,5 +216,17 @@ mod tests {
         assert_eq!(usage.used_ns.len(), 1);
         assert!(usage.used_ns[0].1 > 0, "{usage:?}");
         assert!(usage.wall_ns > 0);
+    }
+
+    #[test]
+    fn a_process_id_that_names_no_process_is_an_error_naming_its_flag() {
+        // Process ids stay below 2^22 on Linux.
+        let error = Probe::new(Some(u32::MAX), None).err().expect("an error");
+        assert_eq!(
+            error.to_string(),
+            "--server-pid 4294967295: no such process in /proc"
+        );
+        let error = Probe::new(None, Some(u32::MAX)).err().expect("an error");
+        assert!(error.to_string().starts_with("--redis-pid"), "{error}");
     }
 }

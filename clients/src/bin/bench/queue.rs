@@ -30,8 +30,9 @@ cycles per second (3) reached. Taking turns, the operations see the same machine
 ratios compare like with like.
 
 Report (stdout): per operation the count, throughput (ops/s), latency p50/p90/p99/max in
-milliseconds and the throughput as a ratio of the empty RPC's; a line `RESULT key=value …`
-for scripts. Exit status: 0 when no call failed; 1 otherwise.
+milliseconds and the throughput as a ratio of the empty RPC's; where the CPU went while each
+ran (the generator's CPU time, the server's and Redis's with --server-pid and --redis-pid, and
+the CPUs left idle, from /proc on Linux); a line `RESULT key=value …` for scripts. Exit status: 0 when no call failed; 1 otherwise.
 
 The service needs enough tickets left under the service's daily limit and the windows open
 or openable by the token (the bench opens them and empties any ticket they hold). See
@@ -172,7 +173,7 @@ impl Measured {
 /// Runs the phases and prints the report; true when no call failed.
 pub async fn run(args: QueueArgs) -> anyhow::Result<bool> {
     let windows = args.window_numbers()?;
-    let probe = Probe::new(args.server_pid, args.redis_pid);
+    let probe = Probe::new(args.server_pid, args.redis_pid)?;
     let channels = connect(&args.on.target()?, args.connections).await?;
     let duration = Duration::from_secs(args.seconds);
     prepare_windows(&channels[0], &args, &windows).await?;
