@@ -1,5 +1,8 @@
 //! `ticket_history`: writing the buffer's entries and reading them back for the statistics.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use anyhow::Context;
 use chrono::NaiveDate;
 use sqlx::AssertSqlSafe;
@@ -16,8 +19,26 @@ use crate::store::{HistoryEntry, Outcome};
 /// back) per row.
 const ROWS_PER_INSERT: usize = 100;
 
-/// Parameters of one row of the insert.
-const COLUMNS: usize = 16;
+/// The SQL type each parameter of a row is cast to, in the order of the INSERT's columns
+/// (`None`: as bound); see `Engine::cast`.
+const CASTS: [Option<&str>; 16] = [
+    None,
+    None,
+    None,
+    Some("DATE"),
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    Some("TIMESTAMPTZ"),
+    Some("TIMESTAMPTZ"),
+    Some("TIMESTAMPTZ"),
+    Some("TIMESTAMPTZ"),
+    None,
+    None,
+];
 
 /// Writes `entries` in one transaction. A row already there for `(ticket, leg)` is replaced
 /// only by an entry with a higher `requeue_count` (a requeued no-show that ended again), so
@@ -79,18 +100,17 @@ pub async fn record(db: &Db, entries: &[HistoryEntry]) -> anyhow::Result<u64> {
 /// `requeue_count`, the first of equals (what writing them one by one would leave, and what
 /// one statement needs: PostgreSQL refuses to update a row twice in one INSERT).
 fn latest_per_leg(entries: &[HistoryEntry]) -> Vec<&HistoryEntry> {
-    let mut at: std::collections::HashMap<(&TicketId, u32), usize> =
-        std::collections::HashMap::with_capacity(entries.len());
+    let mut at: HashMap<(&TicketId, u32), usize> = HashMap::with_capacity(entries.len());
     let mut kept: Vec<&HistoryEntry> = Vec::with_capacity(entries.len());
     for e in entries {
         match at.entry((&e.ticket, e.leg)) {
-            std::collections::hash_map::Entry::Occupied(slot) => {
+            Entry::Occupied(slot) => {
                 let earlier = &mut kept[*slot.get()];
                 if e.requeue_count > earlier.requeue_count {
                     *earlier = e;
                 }
             }
-            std::collections::hash_map::Entry::Vacant(slot) => {
+            Entry::Vacant(slot) => {
                 slot.insert(kept.len());
                 kept.push(e);
             }
@@ -101,36 +121,26 @@ fn latest_per_leg(entries: &[HistoryEntry]) -> Vec<&HistoryEntry> {
 
 /// The INSERT of `rows` entries (parameters `$1`..`$16` for the first, `$17`.. for the next).
 fn insert_sql(pool: &impl Engine, rows: usize) -> String {
-    use std::fmt::Write;
     let mut sql = String::from(
         "INSERT INTO ticket_history (ticket_id, leg, branch_id, local_date, service_id, \
          number, priority, channel, outcome, window_no, entered_at, called_at, started_at, \
          ended_at, recall_count, requeue_count) VALUES ",
     );
     for row in 0..rows {
-        let n = |column: usize| row * COLUMNS + column;
-        let p = |column: usize| format!("${}", n(column));
-        let _ = write!(
-            sql,
-            "{}({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-            if row == 0 { "" } else { ", " },
-            p(1),
-            p(2),
-            p(3),
-            pool.cast(n(4), "DATE"),
-            p(5),
-            p(6),
-            p(7),
-            p(8),
-            p(9),
-            p(10),
-            pool.cast(n(11), "TIMESTAMPTZ"),
-            pool.cast(n(12), "TIMESTAMPTZ"),
-            pool.cast(n(13), "TIMESTAMPTZ"),
-            pool.cast(n(14), "TIMESTAMPTZ"),
-            p(15),
-            p(16),
-        );
+        let params: Vec<String> = CASTS
+            .iter()
+            .enumerate()
+            .map(|(column, cast)| {
+                let n = row * CASTS.len() + column + 1;
+                cast.map_or_else(|| format!("${n}"), |sql_type| pool.cast(n, sql_type))
+            })
+            .collect();
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        sql.push_str(&params.join(", "));
+        sql.push(')');
     }
     sql.push_str(
         " ON CONFLICT (ticket_id, leg) DO UPDATE SET \
