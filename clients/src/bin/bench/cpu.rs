@@ -37,8 +37,10 @@ impl Probe {
     /// the flag when a given process cannot be read.
     pub fn new(server: Option<u32>, redis: Option<u32>) -> anyhow::Result<Option<Self>> {
         let own = ("generator", std::process::id());
-        let probe = Self { procs: vec![own] };
-        if probe.read().is_none() {
+        let readable = std::fs::read_to_string("/proc/stat")
+            .ok()
+            .and_then(|s| idle_ns(&s));
+        if readable.is_none() || process_ns(own.1).is_none() {
             if server.is_some() || redis.is_some() {
                 anyhow::bail!("--server-pid/--redis-pid: /proc cannot be read here");
             }
@@ -120,7 +122,7 @@ impl Usage {
                 )
             })
             .collect();
-        out.push(format!("idle {:.0} %", self.idle_ns as f64 * 100.0 / wall));
+        out.push(format!("idle {:.0} %", self.idle_pct()));
         out.join(", ")
     }
 
@@ -130,29 +132,29 @@ impl Usage {
     }
 }
 
-/// A process's CPU time: the sum over its threads of the first field of
-/// `/proc/<pid>/task/<tid>/schedstat` (nanoseconds on a CPU).
+/// The kernel counts CPU time in `/proc` in ticks of 1/100 s (USER_HZ).
+const NS_PER_TICK: u64 = 10_000_000;
+
+/// A process's CPU time, user and system, of all its threads including those that have
+/// ended (`utime` and `stime` of `/proc/<pid>/stat`), in nanoseconds.
 fn process_ns(pid: u32) -> Option<u64> {
-    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
-    let mut total = 0;
-    for task in tasks.flatten() {
-        // A thread that ended between listing and reading took its time with it.
-        if let Ok(text) = std::fs::read_to_string(task.path().join("schedstat")) {
-            total += schedstat_ns(&text).unwrap_or(0);
-        }
-    }
-    Some(total)
+    stat_ns(&std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
 }
 
-/// The first field of a `schedstat` line.
-pub fn schedstat_ns(text: &str) -> Option<u64> {
-    text.split_whitespace().next()?.parse().ok()
+/// `utime` + `stime` (fields 14 and 15) of a `/proc/<pid>/stat` line, in nanoseconds. The
+/// fields are counted after the command name, which is in parentheses and may hold spaces
+/// and parentheses itself.
+pub fn stat_ns(stat: &str) -> Option<u64> {
+    let (_, after_name) = stat.rsplit_once(')')?;
+    let mut fields = after_name.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) * NS_PER_TICK)
 }
 
 /// Idle and iowait of the `cpu` line of `/proc/stat`, in nanoseconds (the kernel counts them
 /// in ticks of 1/100 s).
 pub fn idle_ns(stat: &str) -> Option<u64> {
-    const NS_PER_TICK: u64 = 10_000_000;
     let line = stat.lines().find(|l| l.starts_with("cpu "))?;
     let fields: Vec<u64> = line
         .split_whitespace()
@@ -177,9 +179,13 @@ mod tests {
     }
 
     #[test]
-    fn schedstat_reads_the_time_on_a_cpu() {
-        assert_eq!(schedstat_ns("123456789 2000 17\n"), Some(123_456_789));
-        assert_eq!(schedstat_ns(""), None);
+    fn a_process_stat_line_reads_user_and_system_time_after_the_command_name() {
+        // From a tokio worker named with a space and a parenthesis; utime 1500, stime 250.
+        let line = "4242 (tokio rt) x) S 1 4242 4242 0 -1 4194560 900 0 0 0 1500 250 0 0 20 0 \
+                    9 0 100 1000000 500 18446744073709551615";
+        assert_eq!(stat_ns(line), Some(1_750 * 10_000_000));
+        assert_eq!(stat_ns("4242 (short) S 1 2"), None);
+        assert_eq!(stat_ns("no name here"), None);
     }
 
     #[test]
@@ -207,11 +213,12 @@ mod tests {
             .expect("no process id to check")
             .expect("/proc is readable on Linux");
         let before = probe.read();
+        // Busy for 100 ms: ten of the kernel's ticks of CPU time.
+        let until = Instant::now() + std::time::Duration::from_millis(100);
         let mut x = 0u64;
-        for i in 0..5_000_000u64 {
-            x = x.wrapping_mul(31).wrapping_add(i);
+        while Instant::now() < until {
+            x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(1));
         }
-        std::hint::black_box(x);
         let usage = probe.since(before).expect("a second reading");
         assert_eq!(usage.used_ns.len(), 1);
         assert!(usage.used_ns[0].1 > 0, "{usage:?}");
