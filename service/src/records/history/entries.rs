@@ -20,7 +20,7 @@ use crate::store::{HistoryEntry, Outcome};
 const ROWS_PER_INSERT: usize = 100;
 
 /// The SQL type each parameter of a row is cast to, in the order of the INSERT's columns
-/// (`None`: as bound); see `Engine::cast`.
+/// (`None`: as bound); see `Engine::in_order`.
 const CASTS: [Option<&str>; 16] = [
     None,
     None,
@@ -130,10 +130,7 @@ fn insert_sql(pool: &impl Engine, rows: usize) -> String {
         let params: Vec<String> = CASTS
             .iter()
             .enumerate()
-            .map(|(column, cast)| {
-                let n = row * CASTS.len() + column + 1;
-                cast.map_or_else(|| format!("${n}"), |sql_type| pool.cast(n, sql_type))
-            })
+            .map(|(column, cast)| pool.in_order(row * CASTS.len() + column + 1, *cast))
             .collect();
         if row > 0 {
             sql.push_str(", ");
