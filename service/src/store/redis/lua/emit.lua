@@ -11,7 +11,7 @@ local K_EVENTS = P .. ':events'
 local function emit(at, ...)
   local events = {...}
   local n = #events
-  local last = redis.call('INCRBY', K_EVSEQ, n)
+  local last = redis.call('INCRBY', K_EVSEQ, num(n))
   if last == n then
     -- A counter lost while the stream stayed: go on after the stream's last entry, so that
     -- no id is reused and XADD accepts the new ones.
@@ -29,7 +29,7 @@ end
 
 -- A ticket `t` called to window `no` (recall 0) or recalled there (recall > 0).
 local function ev_called(t, no, recall)
-  return {'called', 'ticket', t.id, 'service', t.service, 'window', no, 'recall', recall}
+  return {'called', 'ticket', t.id, 'service', t.service, 'window', no, 'recall', num(recall)}
 end
 
 -- Window `no` in `state` with pause `reason`, holding ticket `id` (nil when none) in `tstate`.
@@ -59,5 +59,5 @@ end
 -- The number of tickets of `day` waiting for `svc`: `waiting` when the step counted them.
 local function ev_queue(day, svc, waiting)
   waiting = waiting or redis.call('ZCARD', k_wait(day, svc))
-  return {'queue', 'service', svc, 'waiting', waiting}
+  return {'queue', 'service', svc, 'waiting', num(waiting)}
 end

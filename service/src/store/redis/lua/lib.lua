@@ -10,7 +10,9 @@ local RANK_SPAN = 1e11
 -- stream keeps (see emit.lua), ARGV[2] the turn-near thresholds. The script's own arguments
 -- follow them; the local `ARGV` below holds only those, so every script body reads them from
 -- index 1 (each step of steps.lua gets a table of its own arguments, read the same way).
-local RETENTION = tonumber(ARGV[1])
+-- Kept as the text it came as: Redis takes a Lua number as text formatted by printf's %.14g,
+-- which costs more than the rest of the argument.
+local RETENTION = ARGV[1]
 -- ARGV[2] is the branch's turn-near thresholds, ' <service>=<n> <service>=<n> ...' (see
 -- reminders.lua); `near_of` finds a service's when a step needs it.
 local NEAR = ARGV[2] or ''
@@ -57,6 +59,12 @@ local function fail(kind, ...) return {'err', kind, ...} end
 -- pay per element of a reply, and a ticket has some thirty.
 local function packed(flat) return table.concat(flat, '\0') end
 
+-- By ticket table (`load`): the HGETALL reply it was read from, with the name and value of
+-- every field a step set since appended (`update`, `set_field`); packed, a later pair of a
+-- name stands for the earlier (decode.rs reads them in order), so a view needs no rebuilding
+-- from the table. A step that removes a field drops the entry (`remove`).
+local FLAT = {}
+
 -- The ticket hash as a table of fields and as the flat HGETALL reply, or nil when it was
 -- never issued.
 local function load(id)
@@ -64,6 +72,7 @@ local function load(id)
   if #flat == 0 then return nil end
   local t = {}
   for i = 1, #flat, 2 do t[flat[i]] = flat[i + 1] end
+  FLAT[t] = flat
   return t, flat
 end
 
@@ -99,19 +108,40 @@ end
 local function update(t, ...)
   redis.call('HSET', k_ticket(t.id), ...)
   local f = {...}
-  for i = 1, #f, 2 do t[f[i]] = f[i + 1] end
+  local flat = FLAT[t]
+  for i = 1, #f, 2 do
+    t[f[i]] = f[i + 1]
+    if flat then
+      flat[#flat + 1] = f[i]
+      flat[#flat + 1] = f[i + 1]
+    end
+  end
+end
+
+-- Sets field `name` of ticket `t` in `t` only, for a step that wrote it to the hash itself
+-- (HINCRBY).
+local function set_field(t, name, value)
+  t[name] = value
+  local flat = FLAT[t]
+  if flat then
+    flat[#flat + 1] = name
+    flat[#flat + 1] = value
+  end
 end
 
 -- Removes fields of ticket `t` from its hash and from `t`.
 local function remove(t, ...)
   redis.call('HDEL', k_ticket(t.id), ...)
   for _, name in ipairs({...}) do t[name] = nil end
+  FLAT[t] = nil
 end
 
 -- A ticket as every call returns it: {fields, people ahead, average ms or '', open windows},
--- from its fields `t` as they are now (`flat`: the same as HGETALL read them, when unchanged)
--- and, when the step knows it, the service's average; the fields packed (see `packed`).
+-- from its fields `t` as they are now (`flat`: the same as HGETALL read them, when unchanged;
+-- otherwise what `FLAT` keeps for `t`, or the fields of `t` themselves) and, when the step
+-- knows it, the service's average; the fields packed (see `packed`).
 local function view_of(t, flat, ahead, avg)
+  flat = flat or FLAT[t]
   if not flat then
     flat = {}
     for name, value in pairs(t) do

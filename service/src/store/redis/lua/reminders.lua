@@ -26,7 +26,7 @@ end
 local function remind_called(t, no)
   if not t.phone or t.phone == '' then return end
   local n = redis.call('HINCRBY', k_ticket(t.id), 'called_n', 1)
-  t.called_n = n
+  set_field(t, 'called_n', n)
   redis.call('XADD', K_REMINDERS, '*', 'kind', 'called', 'ticket', t.id, 'service', t.service,
     'phone', t.phone, 'ahead', 0, 'window', no, 'call', n)
 end

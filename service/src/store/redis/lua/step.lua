@@ -26,7 +26,7 @@ local function window_step(ARGV)
       return fail('recall_limit', t.number, facts.recall_limit)
     end
     local recall = redis.call('HINCRBY', k_ticket(t.id), 'recall_count', 1)
-    t.recall_count = recall
+    set_field(t, 'recall_count', recall)
     emit(at, ev_called(t, no, recall))
     if remind_recall then remind_called(t, no) end
     return {'ok', view_of(t, nil, 0)}
